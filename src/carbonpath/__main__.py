@@ -1,0 +1,5 @@
+"""``python -m carbonpath`` = the ``carbonpath`` command."""
+
+from carbonpath.cli import entry
+
+entry()

@@ -1,0 +1,127 @@
+"""The ``carbonpath`` command line (thin: parse arguments, call the library, print).
+
+Error contract: an :class:`~carbonpath.errors.InputError` becomes one line on stderr
+and exit code 2; any other exception is an internal error, exit code 1, with a
+traceback only under ``--debug``.  Heavy libraries are imported inside the commands so
+that ``carbonpath --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from carbonpath import __version__
+
+
+class _Group(TyperGroup):
+    """Click group that turns carbonpath errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from carbonpath.errors import InputError
+
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            typer.echo(f"error: {exc.one_line()}", err=True)
+            raise typer.Exit(2) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the internal-error boundary
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exc()
+            first = " ".join(str(exc).split())[:300]
+            typer.echo(
+                f"internal error: {type(exc).__name__}: {first} "
+                "(this is a bug in carbonpath; rerun with --debug for the traceback)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="carbonpath",
+    help="Reproducible low-carbon assessment of a region's industry: CO2 accounting, "
+    "low-carbon index, STIRPAT drivers, decomposition, scenarios and a report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"carbonpath {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    ctx.obj = {"debug": debug}
+
+
+def _register_all() -> None:
+    from importlib import import_module
+
+    for name in (
+        "run_cmd",
+        "init_cmd",
+        "check_cmd",
+        "factors_cmd",
+        "weights_cmd",
+        "ridge_cmd",
+        "import_ceads_cmd",
+    ):
+        try:
+            module = import_module(f"carbonpath.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command module not present in this build
+            if exc.name != f"carbonpath.cli.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    try:
+        app(args=argv, prog_name="carbonpath", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        # usage errors: one line, exit 2
+        msg = " ".join(exc.format_message().split())
+        hint = ""
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            hint = f" (see `{ctx.command_path} --help`)"
+        typer.echo(f"error: {msg}{hint}", err=True)
+        return 2
+    return 0
+
+
+def entry() -> None:  # pragma: no cover - thin wrapper for the console script
+    sys.exit(main())
