@@ -149,8 +149,18 @@ def test_bad_study_gets_one_line_and_exit_2(beijing_copy: Path, tmp_path: Path, 
 def test_console_script_exit_code_and_no_traceback(beijing_copy: Path, tmp_path: Path):
     _break_unit(beijing_copy)
     proc = subprocess.run(
-        [sys.executable, "-m", "carbonpath", "run", str(beijing_copy), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "carbonpath",
+            "run",
+            str(beijing_copy),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

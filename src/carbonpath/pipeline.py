@@ -86,8 +86,13 @@ def run_study(
         from carbonpath.accounting.accounting_study import run_accounting
 
         acc = run_accounting(
-            study.energy, study.economy, study.sectors, cfg["accounting"], seed,
-            factors_override=study.factors_override, inventory=study.emissions_inventory,
+            study.energy,
+            study.economy,
+            study.sectors,
+            cfg["accounting"],
+            seed,
+            factors_override=study.factors_override,
+            inventory=study.emissions_inventory,
         )
         co2 = pd.DataFrame(acc.to_dict()["by_sector"])
         resolver = resolver.with_co2(co2)
@@ -152,7 +157,8 @@ def run_study(
                 )
             else:
                 skipped["scenarios"] = (
-                    "no [scenarios] section" if not cfg.get("scenarios")
+                    "no [scenarios] section"
+                    if not cfg.get("scenarios")
                     else "scenarios need the STIRPAT model ([stirpat])"
                 )
 

@@ -159,8 +159,11 @@ def load_study(path: str | Path | None = None) -> Study:
 
     sectors_t = table("sectors", ["code", "name", "group"], ["name_zh", "role"])
     if sectors_t is None:
-        raise StudyError("file is missing", file=files["sectors"],
-                         fix="list the study's sectors as code,name,group (see docs/study-format.md)")
+        raise StudyError(
+            "file is missing",
+            file=files["sectors"],
+            fix="list the study's sectors as code,name,group (see docs/study-format.md)",
+        )
     sectors = _read_sectors(sectors_t, cfg)
 
     energy_t = table("energy", ["year", "sector", "fuel", "value", "unit"], [])
@@ -176,7 +179,7 @@ def load_study(path: str | Path | None = None) -> Study:
         raise StudyError(
             "file is missing",
             file=files["energy"],
-            fix="add energy consumption by fuel, or set [accounting] source = \"inventory\" with emissions.csv",
+            fix='add energy consumption by fuel, or set [accounting] source = "inventory" with emissions.csv',
         )
     if source == "inventory" and emissions_t is None:
         raise StudyError(
@@ -199,29 +202,53 @@ def load_study(path: str | Path | None = None) -> Study:
     energy = None
     if source == "energy" and energy_t is not None:
         energy = _read_long(
-            energy_t, "fuel", codes, years, known=known_fuels,
-            dims=("mass", "volume", "energy"), what="fuel",
+            energy_t,
+            "fuel",
+            codes,
+            years,
+            known=known_fuels,
+            dims=("mass", "volume", "energy"),
+            what="fuel",
         )
     inventory = None
     if emissions_t is not None and source == "inventory":
         inventory = _read_long(
-            emissions_t, "fuel", codes, years, known=None, dims=("mass",), what="emission source",
+            emissions_t,
+            "fuel",
+            codes,
+            years,
+            known=None,
+            dims=("mass",),
+            what="emission source",
         )
         inventory = inventory.rename(columns={"value": "co2_t"})
     variables = dict(KNOWN_VARIABLES)
     variables.update(cfg["variables"])
     economy = _read_long(
-        economy_t, "variable", codes, years, known=variables, dims=None, what="variable",
+        economy_t,
+        "variable",
+        codes,
+        years,
+        known=variables,
+        dims=None,
+        what="variable",
         required_dims=variables,
     )
-    corrections = _read_corrections(corrections_t, codes, years, variables) if corrections_t else None
+    corrections = (
+        _read_corrections(corrections_t, codes, years, variables) if corrections_t else None
+    )
 
     from carbonpath.quality.assure import assure
 
     energy_for_qa = energy if energy is not None else _empty_long("fuel")
     qa = assure(
-        energy_for_qa, economy, sectors, list(range(cfg["years"][0], cfg["years"][1] + 1)),
-        cfg["lead_years"], cfg["quality"], corrections,
+        energy_for_qa,
+        economy,
+        sectors,
+        list(range(cfg["years"][0], cfg["years"][1] + 1)),
+        cfg["lead_years"],
+        cfg["quality"],
+        corrections,
     )
     energy_final = qa.energy if energy is not None else None
     return Study(
@@ -242,8 +269,18 @@ def load_study(path: str | Path | None = None) -> Study:
 
 
 FACTOR_COLUMNS = [
-    "label", "ncv", "ncv_unit", "physical_unit", "carbon_content", "oxidation",
-    "tce_factor", "ncv_lo", "ncv_hi", "cc_lo", "cc_hi", "source",
+    "label",
+    "ncv",
+    "ncv_unit",
+    "physical_unit",
+    "carbon_content",
+    "oxidation",
+    "tce_factor",
+    "ncv_lo",
+    "ncv_hi",
+    "cc_lo",
+    "cc_hi",
+    "source",
 ]
 
 
@@ -258,13 +295,18 @@ def _read_sectors(t: Table, cfg: dict[str, Any]) -> pd.DataFrame:
         if not _CODE.match(code):
             raise StudyError(
                 f"sector code '{code}' is not a valid code",
-                file=t.label, row=line, column="code",
+                file=t.label,
+                row=line,
+                column="code",
                 fix="use letters, digits, '.', '_', '+' or '-' (e.g. 39, C, 36+37)",
             )
         if code in seen:
             raise StudyError(
                 f"sector code '{code}' is listed twice (first on row {seen[code]})",
-                file=t.label, row=line, column="code", fix="keep one row per sector code",
+                file=t.label,
+                row=line,
+                column="code",
+                fix="keep one row per sector code",
             )
         seen[code] = line
         if not rec["name"]:
@@ -273,13 +315,19 @@ def _read_sectors(t: Table, cfg: dict[str, Any]) -> pd.DataFrame:
         if role not in ROLES:
             raise StudyError(
                 f"role '{role}' is unknown{study_toml.suggest(role, ROLES)}",
-                file=t.label, row=line, column="role", fix="use member, reference or region",
+                file=t.label,
+                row=line,
+                column="role",
+                fix="use member, reference or region",
             )
         group = rec["group"]
         if role == "member":
             if not group:
                 raise StudyError(
-                    "a member sector needs a group", file=t.label, row=line, column="group",
+                    "a member sector needs a group",
+                    file=t.label,
+                    row=line,
+                    column="group",
                     fix="name its group (a key of [groups] in study.toml)",
                 )
             if group not in groups:
@@ -289,23 +337,37 @@ def _read_sectors(t: Table, cfg: dict[str, Any]) -> pd.DataFrame:
                     raise StudyError(
                         f"group '{group}' is not declared in study.toml [groups]"
                         f"{study_toml.suggest(group, groups)}",
-                        file=t.label, row=line, column="group",
+                        file=t.label,
+                        row=line,
+                        column="group",
                         fix="add it under [groups] or correct the spelling",
                     )
         rows.append(
-            {"code": code, "name": rec["name"], "group": group if role == "member" else "",
-             "name_zh": rec.get("name_zh", ""), "role": role, "line": line}
+            {
+                "code": code,
+                "name": rec["name"],
+                "group": group if role == "member" else "",
+                "name_zh": rec.get("name_zh", ""),
+                "role": role,
+                "line": line,
+            }
         )
     df = pd.DataFrame(rows)
     if df.empty or not (df["role"] == "member").any():
-        raise StudyError("lists no member sector", file=t.label,
-                         fix="add at least one row with role member (the default)")
+        raise StudyError(
+            "lists no member sector",
+            file=t.label,
+            fix="add at least one row with role member (the default)",
+        )
     for role in ("reference", "region"):
         hits = df.loc[df["role"] == role]
         if len(hits) > 1:
             raise StudyError(
-                f"has more than one '{role}' row", file=t.label, row=int(hits["line"].iloc[1]),
-                column="role", fix=f"mark exactly one sector as {role}",
+                f"has more than one '{role}' row",
+                file=t.label,
+                row=int(hits["line"].iloc[1]),
+                column="role",
+                fix=f"mark exactly one sector as {role}",
             )
     cfg["groups"] = groups
     return df.drop(columns="line")
@@ -337,10 +399,14 @@ def _read_factors(t: Table) -> pd.DataFrame:
 def _empty_long(key: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "year": pd.Series(dtype=int), "sector": pd.Series(dtype=str),
-            key: pd.Series(dtype=str), "value": pd.Series(dtype=float),
-            "unit": pd.Series(dtype=str), "dimension": pd.Series(dtype=str),
-            "source_unit": pd.Series(dtype=str), "file": pd.Series(dtype=str),
+            "year": pd.Series(dtype=int),
+            "sector": pd.Series(dtype=str),
+            key: pd.Series(dtype=str),
+            "value": pd.Series(dtype=float),
+            "unit": pd.Series(dtype=str),
+            "dimension": pd.Series(dtype=str),
+            "source_unit": pd.Series(dtype=str),
+            "file": pd.Series(dtype=str),
             "line": pd.Series(dtype=int),
         }
     )
@@ -367,9 +433,20 @@ def _read_long(
     required_dims: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read a long table ``year,sector,<key>,value,unit`` into canonical floats."""
-    out: dict[str, list[Any]] = {c: [] for c in
-                                 ("year", "sector", key, "value", "unit", "dimension",
-                                  "source_unit", "file", "line")}
+    out: dict[str, list[Any]] = {
+        c: []
+        for c in (
+            "year",
+            "sector",
+            key,
+            "value",
+            "unit",
+            "dimension",
+            "source_unit",
+            "file",
+            "line",
+        )
+    }
     seen: dict[tuple[int, str, str], int] = {}
     idx = {c: t.columns.index(c) for c in t.columns}
     for cells, line in zip(t.rows, t.lines, strict=True):
@@ -377,14 +454,18 @@ def _read_long(
         if not years[0] <= year <= years[1]:
             raise StudyError(
                 f"year {year} is outside the study's years {years[0]}-{years[1]}",
-                file=t.label, row=line, column="year",
+                file=t.label,
+                row=line,
+                column="year",
                 fix="drop the row, or widen years (or lead_years) in study.toml",
             )
         sector = cells[idx["sector"]]
         if sector not in codes:
             raise StudyError(
                 f"unknown sector code '{sector}'{study_toml.suggest(sector, codes)}",
-                file=t.label, row=line, column="sector",
+                file=t.label,
+                row=line,
+                column="sector",
                 fix="use a code listed in sectors.csv or add the sector there",
             )
         name = cells[idx[key]].strip().lower()
@@ -399,20 +480,31 @@ def _read_long(
             )
             raise StudyError(
                 f"unknown {what} '{name}'{study_toml.suggest(name, known)}; known: {listing}",
-                file=t.label, row=line, column=key, fix=how,
+                file=t.label,
+                row=line,
+                column=key,
+                fix=how,
             )
         unit_text = cells[idx["unit"]]
         parsed = _unit(unit_text, file=t.label, row=line)
         if dims is not None and parsed.dimension not in dims:
             raise StudyError(
                 f"unit '{unit_text}' is a {parsed.dimension}, but a {what} needs {' or '.join(dims)}",
-                file=t.label, row=line, column="unit",
+                file=t.label,
+                row=line,
+                column="unit",
                 fix="give the quantity in a unit of that kind (e.g. t, 10^4 m^3, tce)",
             )
-        if required_dims is not None and name in required_dims and parsed.dimension != required_dims[name]:
+        if (
+            required_dims is not None
+            and name in required_dims
+            and parsed.dimension != required_dims[name]
+        ):
             raise StudyError(
                 f"unit '{unit_text}' is a {parsed.dimension}, but {name} is a {required_dims[name]}",
-                file=t.label, row=line, column="unit",
+                file=t.label,
+                row=line,
+                column="unit",
                 fix=f"give {name} in a {required_dims[name]} unit",
             )
         value = parse_number(cells[idx["value"]], file=t.label, row=line, column="value")
@@ -421,7 +513,9 @@ def _read_long(
             raise StudyError(
                 f"duplicate row for year {year}, sector {sector}, {what} {name} "
                 f"(also on row {seen[k]})",
-                file=t.label, row=line, fix="keep one row per year, sector and " + what,
+                file=t.label,
+                row=line,
+                fix="keep one row per year, sector and " + what,
             )
         seen[k] = line
         out["year"].append(year)
@@ -447,21 +541,36 @@ def _read_corrections(
         if rec["sector"] not in codes:
             raise StudyError(
                 f"unknown sector code '{rec['sector']}'{study_toml.suggest(rec['sector'], codes)}",
-                file=t.label, row=line, column="sector",
+                file=t.label,
+                row=line,
+                column="sector",
             )
         value = parse_number(rec["value"], file=t.label, row=line, column="value")
         if value is None:
             raise StudyError("a correction needs a value", file=t.label, row=line, column="value")
         if not rec["reason"]:
             raise StudyError(
-                "a correction needs a reason", file=t.label, row=line, column="reason",
+                "a correction needs a reason",
+                file=t.label,
+                row=line,
+                column="reason",
                 fix="say in one sentence why the published value is replaced",
             )
         unit = rec.get("unit", "")
         if unit:
             _unit(unit, file=t.label, row=line)
-        rows.append({"year": year, "sector": rec["sector"], "variable": rec["variable"].lower(),
-                     "value": value, "reason": rec["reason"], "unit": unit,
-                     "file": t.label, "line": line})
-    return pd.DataFrame(rows, columns=["year", "sector", "variable", "value", "reason", "unit",
-                                       "file", "line"])
+        rows.append(
+            {
+                "year": year,
+                "sector": rec["sector"],
+                "variable": rec["variable"].lower(),
+                "value": value,
+                "reason": rec["reason"],
+                "unit": unit,
+                "file": t.label,
+                "line": line,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["year", "sector", "variable", "value", "reason", "unit", "file", "line"]
+    )

@@ -28,7 +28,8 @@ def register(app: typer.Typer) -> None:
         else:
             for f in st.flags:
                 where = ", ".join(
-                    str(x) for x in (f.get("file"), f.get("year"), f.get("sector"), f.get("variable"))
+                    str(x)
+                    for x in (f.get("file"), f.get("year"), f.get("sector"), f.get("variable"))
                     if x not in (None, "")
                 )
                 status = " (corrected)" if f.get("resolved") else ""

@@ -23,8 +23,9 @@ def register(app: typer.Typer) -> None:
             help="Comma-separated steps: emissions,index,stirpat,decomposition,targets,scenarios.",
         ),
         formats: str | None = typer.Option(
-            None, "--formats", help="Comma-separated outputs (default from study.toml): "
-            "json,csv,html,xlsx,figures."
+            None,
+            "--formats",
+            help="Comma-separated outputs (default from study.toml): json,csv,html,xlsx,figures.",
         ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     ) -> None:
@@ -57,7 +58,10 @@ def register(app: typer.Typer) -> None:
                 results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
                 status.update("writing outputs")
                 written = write_outputs(
-                    results, out_dir, fmts, available_writers(),
+                    results,
+                    out_dir,
+                    fmts,
+                    available_writers(),
                     on_step=lambda f: status.update(f"writing {f}"),
                 )
         else:
@@ -67,6 +71,7 @@ def register(app: typer.Typer) -> None:
             return
         d = results.to_dict()
         for label, text in summary_lines(d):
-            console.print(f"[bold]{label}:[/bold] {text}" if show else f"{label}: {text}",
-                          markup=show)
+            console.print(
+                f"[bold]{label}:[/bold] {text}" if show else f"{label}: {text}", markup=show
+            )
         console.print(f"Outputs: {written}", markup=False)

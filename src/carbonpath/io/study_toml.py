@@ -72,8 +72,14 @@ def suggest(name: str, known: list[str] | tuple[str, ...] | set[str]) -> str:
 
 
 def _type_name(types: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", list: "a list", dict: "a table",
-             float: "a number", bool: "true or false"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        list: "a list",
+        dict: "a table",
+        float: "a number",
+        bool: "true or false",
+    }
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 

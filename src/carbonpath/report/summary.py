@@ -51,7 +51,9 @@ def summary_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     if sp and sp.get("ridge"):
         r = sp["ridge"]
         terms = ", ".join(
-            f"{c['term']} {_fmt(c['b'], 3)}" for c in r.get("coefficients", []) if c["term"] != "const"
+            f"{c['term']} {_fmt(c['b'], 3)}"
+            for c in r.get("coefficients", [])
+            if c["term"] != "const"
         )
         lines.append(("Ridge elasticities (B)", f"k = {r.get('k')} ({r.get('k_rule')}): {terms}"))
     q = d.get("quality") or {}
