@@ -105,7 +105,7 @@ _register_all()
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     try:
-        app(args=argv, prog_name="carbonpath", standalone_mode=False)
+        rv = app(args=argv, prog_name="carbonpath", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             hint = f" (see `{ctx.command_path} --help`)"
         typer.echo(f"error: {msg}{hint}", err=True)
         return 2
-    return 0
+    # without standalone mode click returns the code of a `typer.Exit` instead of raising
+    return rv if isinstance(rv, int) else 0
 
 
 def entry() -> None:  # pragma: no cover - thin wrapper for the console script
