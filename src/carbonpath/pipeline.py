@@ -139,21 +139,26 @@ def run_study(
                     energy = study.energy[study.energy["sector"].isin(study.members)]
                     energy = energy[energy["year"].isin(study.years)]
                 sections["decomposition"] = pw.run_decomposition(
-                    co2_fuel, energy, output, cfg["decomposition"]
+                    co2_fuel, energy, output, {"decomposition": cfg["decomposition"]}
                 )
             else:
                 skipped["decomposition"] = "study.toml has no [decomposition] section"
         if "targets" in wanted:
             if cfg.get("targets"):
                 step("targets")
-                sections["targets"] = _targets(pw, cfg["targets"], resolver)
+                sections["targets"] = _targets(pw, cfg["targets"], resolver, study.years)
             else:
                 skipped["targets"] = "study.toml declares no [[targets]]"
         if "scenarios" in wanted:
             if cfg.get("scenarios") and stirpat is not None:
                 step("scenarios")
                 sections["scenarios"] = _scenarios(
-                    pw, cfg["scenarios"], stirpat, resolver, cfg.get("targets") or []
+                    pw,
+                    cfg["scenarios"],
+                    stirpat,
+                    cfg["stirpat"],
+                    resolver,
+                    cfg.get("targets") or [],
                 )
             else:
                 skipped["scenarios"] = (
@@ -175,6 +180,44 @@ def run_study(
         data=_data(study),
         skipped=skipped,
         warnings=warnings,
+    )
+
+
+def _targets(
+    pw: Any, targets_cfg: list[dict[str, Any]], resolver: Resolver, years: list[int]
+) -> Any:
+    """Feed each target the CO2 and output-value series of its scope."""
+    scopes = sorted({t.get("scope", "modern") for t in targets_cfg})
+    co2 = {s: resolver("co2", s).reindex(years) for s in scopes}
+    output = {s: resolver("output_value", s).reindex(years) for s in scopes}
+    return pw.run_targets({"targets": targets_cfg}, co2, output)
+
+
+def _scenarios(
+    pw: Any,
+    cfg: dict[str, Any],
+    stirpat: Any,
+    stirpat_cfg: dict[str, Any],
+    resolver: Resolver,
+    targets: list[dict[str, Any]],
+) -> Any:
+    """Project with the fitted ridge elasticities (B) and the bootstrap draws."""
+    d = stirpat.to_dict()
+    coefs = d["ridge"]["coefficients"]
+    elasticities = {c["term"]: c["b"] for c in coefs if c["term"] != "const"}
+    drivers = pd.DataFrame(d["data"]).set_index("year")[list(elasticities)]
+    years = list(drivers.index)
+    scope = cfg.get("scope", "modern")
+    co2 = resolver("co2", scope).reindex(years)
+    output = resolver("output_value", scope).reindex(years)
+    return pw.run_scenarios(
+        {"scenarios": cfg, "stirpat": stirpat_cfg},
+        drivers,
+        co2,
+        elasticities,
+        stirpat.bootstrap_draws,
+        output,
+        targets,
     )
 
 

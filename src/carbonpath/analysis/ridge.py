@@ -278,6 +278,7 @@ class BootstrapIntervals:
     const: tuple[float, float]
     b: np.ndarray  # (p, 2)
     beta: np.ndarray  # (p, 2)
+    draws: np.ndarray | None = None  # (valid, p): the B of every valid resample
 
 
 def bootstrap_ridge(
@@ -318,7 +319,7 @@ def bootstrap_ridge(
     if len(draws_b) < 2:
         nan2 = np.full((p, 2), np.nan)
         return BootstrapIntervals(
-            level, int(replications), len(draws_b), (np.nan, np.nan), nan2, nan2
+            level, int(replications), len(draws_b), (np.nan, np.nan), nan2, nan2, None
         )
     bb = np.percentile(np.array(draws_b), [lo, hi], axis=0).T
     bs = np.percentile(np.array(draws_beta), [lo, hi], axis=0).T
@@ -330,6 +331,7 @@ def bootstrap_ridge(
         const=(float(cc[0]), float(cc[1])),
         b=bb,
         beta=bs,
+        draws=np.array(draws_b),
     )
 
 

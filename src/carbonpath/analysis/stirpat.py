@@ -294,6 +294,8 @@ class StirpatResults:
     ridge: dict
     panel: dict
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: B of every valid bootstrap resample (resamples x regressors), for scenario intervals
+    bootstrap_draws: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         return json_ready(
@@ -510,4 +512,5 @@ def run_stirpat(
         ridge=ridge,
         panel=_panel(cfg, resolve, years, members),
         warnings=tuple(warnings),
+        bootstrap_draws=None if ci is None else ci.draws,
     )

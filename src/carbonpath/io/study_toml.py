@@ -234,7 +234,9 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
             if "pathways" in sections_done:
                 continue
             sections_done.add("pathways")
-            sub = {k: raw[k] for k in ("decomposition", "targets", "scenarios") if k in raw}
+            sub = {
+                k: raw[k] for k in ("decomposition", "targets", "scenarios", "stirpat") if k in raw
+            }
             checked = module.validate_config(sub)
             for k in ("decomposition", "targets", "scenarios"):
                 cfg[k] = checked.get(k)
