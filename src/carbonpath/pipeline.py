@@ -136,8 +136,13 @@ def run_study(
                 co2_fuel = co2_fuel[co2_fuel["sector"].isin(study.members)]
                 energy = None
                 if study.energy is not None:
+                    from carbonpath.accounting.emissions import activity_gj
+                    from carbonpath.accounting.factors import resolve_factor_set
+
                     energy = study.energy[study.energy["sector"].isin(study.members)]
                     energy = energy[energy["year"].isin(study.years)]
+                    fs = resolve_factor_set(cfg["accounting"]["factor_set"], study.factors_override)
+                    energy = activity_gj(energy, fs)
                 sections["decomposition"] = pw.run_decomposition(
                     co2_fuel, energy, output, {"decomposition": cfg["decomposition"]}
                 )

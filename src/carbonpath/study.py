@@ -197,7 +197,8 @@ def load_study(path: str | Path | None = None) -> Study:
     codes = set(sectors["code"])
     years = (cfg["years"][0] - cfg["lead_years"], cfg["years"][1])
     factors_override = _read_factors(factors_t) if factors_t is not None else None
-    known_fuels = _known_fuels(cfg, factors_override)
+    factor_set = _factor_set(cfg, factors_override)
+    known_fuels = _known_fuels(factor_set)
 
     energy = None
     if source == "energy" and energy_t is not None:
@@ -249,6 +250,9 @@ def load_study(path: str | Path | None = None) -> Study:
         cfg["lead_years"],
         cfg["quality"],
         corrections,
+        tce_per_unit={
+            f: t for f in factor_set.fuels if (t := factor_set.get(f).tce_per_unit) is not None
+        },
     )
     energy_final = qa.energy if energy is not None else None
     return Study(
@@ -373,16 +377,17 @@ def _read_sectors(t: Table, cfg: dict[str, Any]) -> pd.DataFrame:
     return df.drop(columns="line")
 
 
-def _known_fuels(cfg: dict[str, Any], override: pd.DataFrame | None) -> dict[str, str]:
-    from carbonpath.accounting.factors import load_factor_set
+def _factor_set(cfg: dict[str, Any], override: pd.DataFrame | None) -> Any:
+    """The study's emission-factor set with its factors.csv overrides applied."""
+    from carbonpath.accounting.factors import resolve_factor_set
 
-    fs = load_factor_set(cfg["accounting"]["factor_set"])
+    return resolve_factor_set(cfg["accounting"]["factor_set"], override)
+
+
+def _known_fuels(fs: Any) -> dict[str, str]:
     known = {f: "fuel" for f in fs.fuels}
     known["electricity"] = "energy"
     known["heat"] = "energy"
-    if override is not None:
-        for f in override["fuel"]:
-            known.setdefault(str(f), "fuel")
     return known
 
 
