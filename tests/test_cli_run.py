@@ -102,9 +102,9 @@ def _break_missing_file(study: Path) -> str:
 
 def _break_unit(study: Path) -> str:
     cells = _line(study / "energy.csv", 2).split(",")
-    cells[-1] = "furlongs"
+    cells[-1] = "bananas"
     _replace_line(study / "energy.csv", 2, ",".join(cells))
-    return "energy.csv, row 2, column 'unit': unit 'furlongs' is not understood"
+    return "energy.csv, row 2, column 'unit': unit 'bananas' is not understood"
 
 
 def _break_sector(study: Path) -> str:

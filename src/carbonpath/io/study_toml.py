@@ -59,7 +59,9 @@ REPORT_KEYS: dict[str, tuple[tuple[type, ...], Any]] = {
     "formats": ((list,), ["json", "csv", "html", "xlsx", "figures"]),
     "dpi": ((int,), 200),
     "language": ((str,), "en"),
+    "labels": ((str,), "name"),
 }
+REPORT_LABELS = ("name", "name_zh", "code")
 REPORT_FORMATS = ("json", "csv", "html", "xlsx", "figures")
 
 DIMENSIONS = ("currency", "energy", "mass", "volume", "headcount", "count", "ratio")
@@ -224,6 +226,13 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
                 key="report.formats",
                 fix=f"choose from {', '.join(REPORT_FORMATS)}",
             )
+    if report["labels"] not in REPORT_LABELS:
+        raise StudyError(
+            f"unknown label choice '{report['labels']}'",
+            file=FILE,
+            key="report.labels",
+            fix=f"choose from {', '.join(REPORT_LABELS)}",
+        )
     cfg["report"] = report
 
     # analysis sections: validated by their own modules (defaults filled in)

@@ -105,7 +105,9 @@ def read_csv_table(
     errors (a misspelt header must not be ignored silently).
     """
     if not path.is_file():
-        raise StudyError("file is missing", file=label, fix=f"create {path.name} in the study folder")
+        raise StudyError(
+            "file is missing", file=label, fix=f"create {path.name} in the study folder"
+        )
     data = path.read_bytes()
     text, used = decode_bytes(data, label, encoding)
     if not text.strip():
@@ -115,6 +117,29 @@ def read_csv_table(
         raw_rows = list(reader)
     except csv.Error as exc:
         raise StudyError(f"is not a readable CSV ({exc})", file=label) from exc
+    return table_from_rows(
+        raw_rows, path=path, label=label, encoding=used, required=required, optional=optional
+    )
+
+
+def table_from_rows(
+    raw_rows: list[list[str]],
+    *,
+    path: Path,
+    label: str,
+    encoding: str,
+    required: list[str] | tuple[str, ...],
+    optional: list[str] | tuple[str, ...] = (),
+) -> Table:
+    """Build a :class:`Table` from rows of text cells (row ``i`` is line ``i + 1``).
+
+    Shared by the CSV reader and the workbook reader (:mod:`carbonpath.io.yearbook`)
+    so a table reads the same whether it arrives as CSV or as a sheet: the first
+    non-empty row is the header, blank rows are skipped, header names are
+    case-insensitive, and missing or unknown columns are errors.
+    """
+    if not any(any(str(c).strip() for c in r) for r in raw_rows):
+        raise StudyError("is empty", file=label, fix=f"add the header line {','.join(required)}")
     header_line = 0
     while header_line < len(raw_rows) and not any(c.strip() for c in raw_rows[header_line]):
         header_line += 1
@@ -171,7 +196,7 @@ def read_csv_table(
         cells = (cells + [""] * width)[:width]
         rows.append(cells)
         lines.append(idx + 1)
-    return Table(path=path, label=label, encoding=used, columns=header, rows=rows, lines=lines)
+    return Table(path=path, label=label, encoding=encoding, columns=header, rows=rows, lines=lines)
 
 
 def parse_number(text: str, *, file: str, row: int, column: str) -> float | None:

@@ -1,0 +1,237 @@
+"""The quality step of loading a study: check, correct, fill, re-check.
+
+Order (docs/quality-checks.md):
+
+1. every check on the data *as published* (so published errors are on record);
+2. documented corrections applied; the flags on corrected values become ``resolved``;
+3. gap filling: interior years interpolated linearly, edge years only with an
+   explicit ``[quality] extrapolate``; every filled value flagged;
+4. re-check: coverage (every series x study year), and the value checks again so a
+   correction or a fill that introduces a new problem is caught too.
+
+Errors that no correction resolved are ``blocking``: they stop ``carbonpath run``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from carbonpath.errors import StudyError
+from carbonpath.quality import checks
+from carbonpath.quality.corrections import apply_corrections
+from carbonpath.quality.gapfill import fill_gaps
+
+FILE = "study.toml"
+#: checks across sectors or tables, resolved when a correction makes them disappear
+CROSS_CHECKS = frozenset({"members_vs_reference", "components"})
+EXTRAPOLATE = ("none", "linear", "hold")
+
+#: [quality] keys -> (types, default, help)
+QUALITY_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
+    "extrapolate": ((str,), "none", 'edge years: "none" (error), "linear" or "hold"'),
+    "jump_threshold": ((float, int), 0.7, "|log10 jump| that is flagged (0.7 = factor 5)"),
+    "jump_error_threshold": ((float, int), 0.9, "|log10 jump| that is an error (0.9 = factor 8)"),
+    "jump_window": ((int,), 2, "neighbouring observed years on each side"),
+    "jump_mad_k": ((float, int), 3.0, "robust z (MAD units) a jump must also exceed"),
+    "jump_min_points": ((int,), 5, "positive values a series needs before the MAD rule applies"),
+    "total_tolerance": ((float, int), 0.05, "relative slack of components vs totals"),
+    "skip": ((list,), [], "checks to switch off, e.g. ['identical']"),
+}
+
+
+def validate_config(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Validate ``[quality]`` and fill defaults; bad keys raise StudyError (key=quality.x)."""
+    from carbonpath.io.study_toml import suggest
+
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise StudyError("must be a table", file=FILE, key="quality", fix="write [quality]")
+    for k in raw:
+        if k not in QUALITY_KEYS:
+            raise StudyError(
+                f"unknown key{suggest(k, QUALITY_KEYS)}",
+                file=FILE,
+                key=f"quality.{k}",
+                fix=f"keys are {', '.join(QUALITY_KEYS)}",
+            )
+    cfg: dict[str, Any] = {}
+    for k, (types, default, help_text) in QUALITY_KEYS.items():
+        v = raw.get(k, default)
+        if isinstance(v, bool) or not isinstance(v, types):
+            raise StudyError(
+                f"must be {' or '.join(t.__name__ for t in types)}, got {v!r} ({help_text})",
+                file=FILE,
+                key=f"quality.{k}",
+            )
+        cfg[k] = list(v) if isinstance(v, list) else v
+    if cfg["extrapolate"] not in EXTRAPOLATE:
+        raise StudyError(
+            f"'{cfg['extrapolate']}' is not an option{suggest(cfg['extrapolate'], EXTRAPOLATE)}",
+            file=FILE,
+            key="quality.extrapolate",
+            fix='use "none", "linear" or "hold"',
+        )
+    for k in ("jump_threshold", "jump_error_threshold", "jump_mad_k"):
+        if not cfg[k] > 0:
+            raise StudyError("must be positive", file=FILE, key=f"quality.{k}")
+        cfg[k] = float(cfg[k])
+    if cfg["jump_error_threshold"] < cfg["jump_threshold"]:
+        raise StudyError(
+            "must be at least jump_threshold",
+            file=FILE,
+            key="quality.jump_error_threshold",
+        )
+    if cfg["jump_window"] < 1:
+        raise StudyError("must be 1 or more", file=FILE, key="quality.jump_window")
+    if cfg["jump_min_points"] < 3:
+        raise StudyError("must be 3 or more", file=FILE, key="quality.jump_min_points")
+    if not 0 <= cfg["total_tolerance"] < 1:
+        raise StudyError("must be in [0, 1)", file=FILE, key="quality.total_tolerance")
+    cfg["total_tolerance"] = float(cfg["total_tolerance"])
+    for name in cfg["skip"]:
+        if name not in checks.CHECKS:
+            raise StudyError(
+                f"unknown check '{name}'{suggest(str(name), checks.CHECKS)}",
+                file=FILE,
+                key="quality.skip",
+                fix=f"checks are {', '.join(checks.CHECKS)}",
+            )
+    return cfg
+
+
+@dataclass
+class QAResult:
+    """What the quality step hands back to the loader."""
+
+    energy: pd.DataFrame
+    economy: pd.DataFrame
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    filled: list[dict[str, Any]] = field(default_factory=list)
+    blocking: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _ident(f: dict[str, Any]) -> tuple:
+    return (f["check"], f["year"], f["sector"], f["variable"])
+
+
+def _coverage_flags(
+    frame: pd.DataFrame, key: str, years: list[int], unfilled: dict[tuple, str]
+) -> list[dict[str, Any]]:
+    flags = []
+    for (sector, var), g in frame.groupby(["sector", key], sort=False):
+        have = set(g.loc[g["value"].notna(), "year"].astype(int))
+        for t in years:
+            if t in have:
+                continue
+            reason = unfilled.get((t, str(sector), str(var)), "no value")
+            row = g.loc[g["year"] == t]
+            flags.append(
+                checks.make_flag(
+                    "error",
+                    "coverage",
+                    f"{var} of sector {sector} has no value for {t}: {reason}",
+                    file=str(g["file"].iloc[0]) if "file" in g else None,
+                    line=int(row["line"].iloc[0]) if len(row) and "line" in row else None,
+                    year=t,
+                    sector=str(sector),
+                    variable=str(var),
+                    unit=str(g["unit"].iloc[0]) if "unit" in g else None,
+                )
+            )
+    return flags
+
+
+def _value_checks(
+    energy: pd.DataFrame,
+    economy: pd.DataFrame,
+    sectors: pd.DataFrame,
+    cfg: dict[str, Any],
+    tce_per_unit: dict[str, float] | None,
+) -> list[dict[str, Any]]:
+    skip = set(cfg["skip"])
+    flags: list[dict[str, Any]] = []
+    for frame, key in ((energy, "fuel"), (economy, "variable")):
+        if frame is not None and not frame.empty:
+            flags += checks.run_checks(frame, key, config=cfg, sectors=sectors)
+    if "components" not in skip:
+        flags += checks.check_components(energy, economy, tce_per_unit, cfg["total_tolerance"])
+    if "coverage" not in skip:
+        flags += checks.check_missing_variables(economy, sectors)
+    return flags
+
+
+def assure(
+    energy: pd.DataFrame,
+    economy: pd.DataFrame,
+    sectors: pd.DataFrame,
+    years: list[int],
+    lead_years: int,
+    config: dict[str, Any] | None,
+    corrections: pd.DataFrame | None,
+    tce_per_unit: dict[str, float] | None = None,
+) -> QAResult:
+    """Check, correct, fill and re-check a study's energy and economy tables.
+
+    ``energy``: ``year, sector, fuel, value, unit, dimension, source_unit, file, line``
+    (canonical floats, NaN = missing); ``economy`` the same with ``variable``.
+    ``years``: the study years (coverage is required for these; the ``lead_years``
+    before them are optional and serve as interpolation anchors).  ``config``: the
+    validated ``[quality]`` table.  ``tce_per_unit``: tce per physical unit of each
+    fuel, for comparing fuels with ``energy_total`` (energy-unit fuels need none).
+    """
+    cfg = {**checks.DEFAULTS, "extrapolate": "none", **(config or {})}
+    skip = set(cfg["skip"])
+    del lead_years  # lead years need no special treatment: optional, used as anchors
+    flags = _value_checks(energy, economy, sectors, cfg, tce_per_unit)
+
+    energy2, economy2, applied = apply_corrections(energy, economy, corrections, flags)
+
+    filled: list[dict[str, Any]] = []
+    frames = {}
+    unfilled: dict[str, dict[tuple, str]] = {}
+    for frame, key in ((energy2, "fuel"), (economy2, "variable")):
+        d, f_rec, f_flags, miss = fill_gaps(frame, key, years, cfg["extrapolate"])
+        frames[key] = d
+        filled += f_rec
+        flags += f_flags
+        unfilled[key] = miss
+
+    if "coverage" not in skip:
+        for key in ("fuel", "variable"):
+            flags += _coverage_flags(frames[key], key, years, unfilled[key])
+
+    # re-check the final data: new problems (from a correction, say) are added; a
+    # cross-sector flag (members vs reference, components) that a correction of that
+    # year and variable made disappear is resolved; filled cells are flagged already
+    known = {_ident(f) for f in flags}
+    again = _value_checks(frames["fuel"], frames["variable"], sectors, cfg, tce_per_unit)
+    still = {_ident(f) for f in again}
+    corrected = {(c["year"], c["variable"]) for c in applied}
+    for f in flags:
+        if (
+            f["check"] in CROSS_CHECKS
+            and _ident(f) not in still
+            and (f["year"], f["variable"]) in corrected
+        ):
+            f["resolved"] = True
+    filled_cells = {(r["year"], r["sector"], r["variable"]) for r in filled}
+    for f in again:
+        if _ident(f) in known or (f["year"], f["sector"], f["variable"]) in filled_cells:
+            continue
+        f["message"] = f"after corrections and gap filling: {f['message']}"
+        flags.append(f)
+        known.add(_ident(f))
+
+    blocking = [f for f in flags if f["severity"] == "error" and not f["resolved"]]
+    return QAResult(
+        energy=frames["fuel"],
+        economy=frames["variable"],
+        flags=flags,
+        corrections=applied,
+        filled=filled,
+        blocking=blocking,
+    )

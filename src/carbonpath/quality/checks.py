@@ -1,0 +1,547 @@
+"""Data-quality checks on a study's tidy tables: each finding is a flag, never a silent fix.
+
+A *series* is one sector's values of one variable (or fuel) over the years.  The checks
+(every one explained for users in docs/quality-checks.md):
+
+- ``unit``: a variable's unit has the wrong dimension, or one series mixes dimensions.
+- ``negative``: a quantity that cannot be negative is.
+- ``jump``: an order-of-magnitude jump against the neighbouring years (robust rule
+  below); a value that appears out of zero.
+- ``zero_between``: a zero between two non-zero years.
+- ``non_integer``: a count (employment, institutions) that is not a whole number.
+- ``share``: a ratio outside [0, 1].
+- ``identical``: two sectors with the very same series.
+- ``components``: fuels converted to energy exceed the reported ``energy_total``.
+- ``members_vs_reference``: the member sectors add up to more than the reference
+  aggregate.
+- ``coverage``: a series lacks a study year (checked after gap filling, see
+  :mod:`carbonpath.quality.assure`); a member lacks a variable the others have.
+
+The jump rule (robust, scale-free).  For each observed value x_i of a series take its
+neighbourhood N(i): up to ``window`` (w) observed values on each side, topped up from
+the other side near the ends so that |N(i)| = min(2w, n - 1).  With positive values
+
+    r_i = log10(x_i) - median_{j in N(i)} log10(x_j)
+
+(zeros among the neighbours are left out of the median).  Flag when |r_i| >=
+``jump_threshold`` (default 0.7, a factor of 5) and, for series with at least
+``jump_min_points`` positive values, also |r_i - median(r)| >= ``jump_mad_k`` x 1.4826 x
+MAD(r), so a naturally volatile series does not flag its ordinary swings (Leys et al.
+2013, J. Exp. Soc. Psychol. 49, 764: median absolute deviation around the median).
+Severity is ``error`` when |r_i| >= ``jump_error_threshold`` (default 0.9, a factor of
+about 8: a decimal slip of 10x), otherwise ``warning``.  The median neighbourhood makes
+the rule robust: a single slipped value does not make its neighbours look wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonpath.units import TCE_GJ
+
+#: known economy variables -> required dimension (as in docs/study-format.md)
+EXPECTED_DIMENSIONS: dict[str, str] = {
+    "output_value": "currency",
+    "value_added": "currency",
+    "operating_revenue": "currency",
+    "employment": "headcount",
+    "rd_expenditure": "currency",
+    "energy_total": "energy",
+    "gdp": "currency",
+    "rd_institutions": "count",
+}
+ENERGY_DIMENSIONS = ("mass", "volume", "energy")
+COUNT_DIMENSIONS = ("headcount", "count")
+#: variables that add up over sectors (members vs reference); gdp is region-wide
+NON_ADDITIVE = frozenset({"gdp"})
+ADDITIVE_DIMENSIONS = ("currency", "headcount", "count", "energy", "mass", "volume")
+
+CHECKS = (
+    "unit",
+    "negative",
+    "jump",
+    "zero_between",
+    "non_integer",
+    "share",
+    "identical",
+    "components",
+    "members_vs_reference",
+    "coverage",
+)
+
+DEFAULTS: dict[str, Any] = {
+    "jump_threshold": 0.7,
+    "jump_error_threshold": 0.9,
+    "jump_window": 2,
+    "jump_mad_k": 3.0,
+    "jump_min_points": 5,
+    "total_tolerance": 0.05,
+    "skip": [],
+}
+
+
+def make_flag(
+    severity: str,
+    check: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    year: int | None = None,
+    sector: str | None = None,
+    variable: str | None = None,
+    value: float | None = None,
+    unit: str | None = None,
+) -> dict[str, Any]:
+    """One QA flag as a plain dict (JSON-ready; NaN value -> None)."""
+    v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return {
+        "severity": severity,
+        "check": check,
+        "file": file or None,
+        "line": int(line) if line else None,
+        "year": None if year is None else int(year),
+        "sector": sector,
+        "variable": variable,
+        "value": v,
+        "unit": unit,
+        "message": message,
+        "resolved": False,
+    }
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def neighbourhoods(n: int, window: int) -> list[list[int]]:
+    """Indices of each position's neighbourhood N(i) (see the module docstring)."""
+    out = []
+    for i in range(n):
+        short_left = max(0, window - i)  # values missing on the left near the start
+        short_right = max(0, window - (n - 1 - i))  # ... and on the right near the end
+        left = list(range(max(0, i - window - short_right), i))
+        right = list(range(i + 1, min(n, i + 1 + window + short_left)))
+        out.append(left + right)
+    return out
+
+
+def jump_scores(values: np.ndarray, window: int = 2) -> tuple[np.ndarray, list[str]]:
+    """Scores r_i (NaN where undefined) and a kind per value: 'ratio', 'appears' or ''.
+
+    ``values`` are the observed (non-missing) values of one series in year order.
+    'appears': x_i > 0 while every neighbour is zero.
+    """
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    r = np.full(n, np.nan)
+    kind = [""] * n
+    for i, nb in enumerate(neighbourhoods(n, window)):
+        if x[i] <= 0 or not nb:
+            continue
+        nbv = x[nb]
+        if np.all(nbv == 0):
+            kind[i] = "appears"
+            continue
+        pos = nbv[nbv > 0]
+        if len(pos) == 0:  # negative neighbours only
+            continue
+        r[i] = math.log10(x[i]) - float(np.median(np.log10(pos)))
+        kind[i] = "ratio"
+    return r, kind
+
+
+def _frame(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    d = df.copy()
+    for col, default in (("file", ""), ("line", 0), ("dimension", ""), ("unit", "")):
+        if col not in d.columns:
+            d[col] = default
+    d["file"] = d["file"].fillna("").astype(str)
+    d["line"] = pd.to_numeric(d["line"], errors="coerce").fillna(0).astype(int)
+    return d
+
+
+def _series(d: pd.DataFrame, key: str):
+    for (sector, var), g in d.groupby(["sector", key], sort=False):
+        yield str(sector), str(var), g.sort_values("year")
+
+
+def check_series(
+    df: pd.DataFrame, key: str, config: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Per-series checks: unit, negative, jump, zero_between, non_integer, share.
+
+    ``df`` holds ``year, sector, <key>, value`` (canonical floats, NaN = missing) and
+    optionally ``unit, dimension, file, line``.
+    """
+    cfg = {**DEFAULTS, **(config or {})}
+    skip = set(cfg["skip"])
+    d = _frame(df, key)
+    flags: list[dict[str, Any]] = []
+    for sector, var, g in _series(d, key):
+        flags += _series_flags(sector, var, g, key, cfg, skip)
+    return flags
+
+
+def _series_flags(
+    sector: str, var: str, g: pd.DataFrame, key: str, cfg: dict[str, Any], skip: set[str]
+) -> list[dict[str, Any]]:
+    flags: list[dict[str, Any]] = []
+    dims = sorted(set(g["dimension"]) - {""})
+    known_dim = EXPECTED_DIMENSIONS.get(var)
+    is_fuel = key == "fuel"
+
+    def flag(sev: str, check: str, msg: str, row: Any = None, value: Any = None) -> None:
+        flags.append(
+            make_flag(
+                sev,
+                check,
+                msg,
+                file=(row["file"] if row is not None else g["file"].iloc[0]),
+                line=(row["line"] if row is not None else None),
+                year=(row["year"] if row is not None else None),
+                sector=sector,
+                variable=var,
+                value=value if value is not None else (row["value"] if row is not None else None),
+                unit=(row["unit"] if row is not None else g["unit"].iloc[0]) or None,
+            )
+        )
+
+    if "unit" not in skip:
+        if len(dims) > 1:
+            flag(
+                "error",
+                "unit",
+                f"{var} of sector {sector} mixes units of different kinds ({', '.join(dims)}) "
+                "across years; give every year in the same kind of unit",
+            )
+        for _, row in g.iterrows():
+            dim = row["dimension"]
+            if not dim:
+                continue
+            if known_dim and dim != known_dim:
+                flag(
+                    "error",
+                    "unit",
+                    f"{var} needs a {known_dim} unit but is given as {dim}",
+                    row,
+                )
+            elif is_fuel and dim not in ENERGY_DIMENSIONS:
+                flag(
+                    "error",
+                    "unit",
+                    f"fuel {var} needs a mass, volume or energy unit but is given as {dim}",
+                    row,
+                )
+    obs = g.loc[g["value"].notna()]
+    vals = obs["value"].to_numpy(dtype=float)
+    rows = [r for _, r in obs.iterrows()]
+    if "negative" not in skip:
+        sev = "error" if (is_fuel or known_dim or "ratio" in dims) else "warning"
+        for row in rows:
+            if row["value"] < 0:
+                flag(sev, "negative", f"{var} is negative ({_fmt(row['value'])})", row)
+    if "share" not in skip:
+        for row in rows:
+            if row["dimension"] == "ratio" and not 0 <= row["value"] <= 1:
+                flag(
+                    "error",
+                    "share",
+                    f"{var} is a share but {_fmt(row['value'])} lies outside [0, 1] "
+                    "(write 45% or 0.45)",
+                    row,
+                )
+    if "non_integer" not in skip:
+        for row in rows:
+            v = row["value"]
+            is_count = row["dimension"] in COUNT_DIMENSIONS or known_dim in COUNT_DIMENSIONS
+            if is_count and abs(v - round(v)) > 1e-6 * max(1.0, abs(v)):
+                flag(
+                    "warning",
+                    "non_integer",
+                    f"{var} is a count but {_fmt(v)} is not a whole number "
+                    "(an average, an estimate or a mis-scaled unit?)",
+                    row,
+                )
+    if "zero_between" not in skip:
+        for i in range(1, len(rows) - 1):
+            if vals[i] == 0 and vals[i - 1] > 0 and vals[i + 1] > 0:
+                flag(
+                    "warning",
+                    "zero_between",
+                    f"{var} is zero in {rows[i]['year']} between {_fmt(vals[i - 1])} "
+                    f"({rows[i - 1]['year']}) and {_fmt(vals[i + 1])} ({rows[i + 1]['year']}): "
+                    "a missing value written as 0?",
+                    rows[i],
+                )
+    if "jump" not in skip and len(vals) >= 2:
+        flags.extend(_jump_flags(rows, vals, sector, var, cfg))
+    return flags
+
+
+def _jump_flags(
+    rows: list[Any], vals: np.ndarray, sector: str, var: str, cfg: dict[str, Any]
+) -> list[dict[str, Any]]:
+    window = int(cfg["jump_window"])
+    r, kind = jump_scores(vals, window)
+    finite = r[np.isfinite(r)]
+    use_mad = int(np.sum(vals > 0)) >= int(cfg["jump_min_points"]) and len(finite) >= 3
+    med = float(np.median(finite)) if len(finite) else 0.0
+    scale = 1.4826 * float(np.median(np.abs(finite - med))) if len(finite) else 0.0
+    nbhd = neighbourhoods(len(vals), window)
+    out = []
+    for i, row in enumerate(rows):
+        years = ", ".join(str(int(rows[j]["year"])) for j in nbhd[i])
+        unit = row["unit"] or None
+        if kind[i] == "appears":
+            out.append(
+                make_flag(
+                    "warning",
+                    "jump",
+                    f"{var} is {_fmt(vals[i])} in {int(row['year'])} while it is zero in the "
+                    f"neighbouring years ({years}): a new source or a reclassification?",
+                    file=row["file"],
+                    line=row["line"],
+                    year=row["year"],
+                    sector=sector,
+                    variable=var,
+                    value=vals[i],
+                    unit=unit,
+                )
+            )
+            continue
+        if not np.isfinite(r[i]) or abs(r[i]) < cfg["jump_threshold"]:
+            continue
+        if use_mad and abs(r[i] - med) < cfg["jump_mad_k"] * scale:
+            continue
+        factor = 10 ** r[i]
+        sev = "error" if abs(r[i]) >= cfg["jump_error_threshold"] else "warning"
+        how = f"{factor:.3g} times" if factor >= 1 else f"1/{1 / factor:.3g} of"
+        hint = " (a unit or decimal slip of 10x?)" if sev == "error" else ""
+        out.append(
+            make_flag(
+                sev,
+                "jump",
+                f"{var} in {int(row['year'])} is {how} the median of its neighbouring years "
+                f"({years}){hint}",
+                file=row["file"],
+                line=row["line"],
+                year=row["year"],
+                sector=sector,
+                variable=var,
+                value=vals[i],
+                unit=unit,
+            )
+        )
+    return out
+
+
+def check_identical(df: pd.DataFrame, key: str, min_years: int = 3) -> list[dict[str, Any]]:
+    """Warn when two sectors carry exactly the same series (>= ``min_years`` values, not all 0)."""
+    d = _frame(df, key)
+    flags = []
+    for var, g in d.loc[d["value"].notna()].groupby(key, sort=False):
+        seen: dict[tuple, str] = {}
+        for sector, s in g.groupby("sector", sort=False):
+            s = s.sort_values("year")
+            if len(s) < min_years or (s["value"] == 0).all():
+                continue
+            sig = tuple(zip(s["year"].astype(int), s["value"].astype(float), strict=True))
+            if sig in seen:
+                flags.append(
+                    make_flag(
+                        "warning",
+                        "identical",
+                        f"{var} of sector {sector} is identical to sector {seen[sig]} in all "
+                        f"{len(s)} years: one source split in two, or a copied row?",
+                        file=s["file"].iloc[0],
+                        sector=str(sector),
+                        variable=str(var),
+                        unit=s["unit"].iloc[0] or None,
+                    )
+                )
+            else:
+                seen[sig] = str(sector)
+    return flags
+
+
+def check_members_vs_reference(
+    df: pd.DataFrame, key: str, sectors: pd.DataFrame, tolerance: float = 0.05
+) -> list[dict[str, Any]]:
+    """Warn where the members of an additive variable add up to more than the reference.
+
+    The reference row is an aggregate (all manufacturing) that contains the members, so
+    sum(members) <= reference x (1 + tolerance) must hold.
+    """
+    if sectors is None or sectors.empty:
+        return []
+    ref = sectors.loc[sectors["role"] == "reference", "code"].tolist()
+    members = set(sectors.loc[sectors["role"] == "member", "code"])
+    if not ref:
+        return []
+    d = _frame(df, key)
+    d = d.loc[d["value"].notna()]
+    flags = []
+    for (var, year), g in d.groupby([key, "year"], sort=True):
+        dims = set(g["dimension"]) - {""}
+        if var in NON_ADDITIVE or (dims and not dims <= set(ADDITIVE_DIMENSIONS)):
+            continue
+        r = g.loc[g["sector"] == ref[0]]
+        m = g.loc[g["sector"].isin(members)]
+        if r.empty or m.empty:
+            continue
+        total = float(r["value"].iloc[0])
+        s = float(m["value"].sum())
+        if total >= 0 and s > total * (1 + tolerance) and s - total > 1e-9 * max(1.0, abs(s)):
+            row = r.iloc[0]
+            flags.append(
+                make_flag(
+                    "warning",
+                    "members_vs_reference",
+                    f"{var} of the member sectors adds up to {_fmt(s)}, more than the reference "
+                    f"{ref[0]} ({_fmt(total)}) that contains them",
+                    file=row["file"],
+                    line=row["line"],
+                    year=int(year),
+                    sector=ref[0],
+                    variable=str(var),
+                    value=total,
+                    unit=row["unit"] or None,
+                )
+            )
+    return flags
+
+
+def check_components(
+    energy: pd.DataFrame,
+    economy: pd.DataFrame,
+    tce_per_unit: dict[str, float] | None = None,
+    tolerance: float = 0.05,
+) -> list[dict[str, Any]]:
+    """Compare fuels converted to energy with the reported ``energy_total`` (GJ).
+
+    Energy-unit fuels count as given; mass/volume fuels need ``tce_per_unit[fuel]``
+    (tce per t or per m3, x 29.3076 GJ/tce).  A sector-year with a fuel that cannot be
+    converted is skipped (one info flag says so).  Fuels exceeding the total by more
+    than ``tolerance`` is a warning; fuels covering less than (1 - tolerance) of it is
+    info (the total may include fuels not listed).
+    """
+    if energy is None or economy is None or energy.empty or economy.empty:
+        return []
+    tce = tce_per_unit or {}
+    tot = _frame(economy, "variable")
+    tot = tot.loc[(tot["variable"] == "energy_total") & tot["value"].notna()]
+    if tot.empty:
+        return []
+    e = _frame(energy, "fuel")
+    e = e.loc[e["value"].notna()]
+    flags = []
+    skipped: set[str] = set()
+    for _, row in tot.iterrows():
+        g = e.loc[(e["year"] == row["year"]) & (e["sector"] == row["sector"])]
+        if g.empty:
+            continue
+        gj = 0.0
+        missing = []
+        for _, f in g.iterrows():
+            if f["dimension"] == "energy":
+                gj += f["value"]
+            elif f["fuel"] in tce:
+                gj += f["value"] * tce[f["fuel"]] * TCE_GJ
+            else:
+                missing.append(str(f["fuel"]))
+        if missing:
+            skipped.update(missing)
+            continue
+        total = float(row["value"])
+        if total <= 0:
+            continue
+        common = {
+            "file": row["file"],
+            "line": row["line"],
+            "year": row["year"],
+            "sector": row["sector"],
+            "variable": "energy_total",
+            "value": total,
+            "unit": row["unit"] or None,
+        }
+        if gj > total * (1 + tolerance):
+            flags.append(
+                make_flag(
+                    "warning",
+                    "components",
+                    f"the fuels add up to {_fmt(gj)} GJ, {gj / total:.3g} times the reported "
+                    f"energy_total ({_fmt(total)} GJ)",
+                    **common,
+                )
+            )
+        elif gj < total * (1 - tolerance):
+            flags.append(
+                make_flag(
+                    "info",
+                    "components",
+                    f"the fuels cover {100 * gj / total:.3g}% of the reported energy_total "
+                    f"(other fuels, or electricity at a different tce factor?)",
+                    **common,
+                )
+            )
+    if skipped:
+        flags.append(
+            make_flag(
+                "info",
+                "components",
+                "fuels vs energy_total not compared where these fuels have no tce "
+                f"conversion factor: {', '.join(sorted(skipped))}",
+                variable="energy_total",
+            )
+        )
+    return flags
+
+
+def check_missing_variables(economy: pd.DataFrame, sectors: pd.DataFrame) -> list[dict[str, Any]]:
+    """Warn when some member sectors give a variable and other members do not give it at all."""
+    if economy is None or economy.empty or sectors is None or sectors.empty:
+        return []
+    members = sectors.loc[sectors["role"] == "member", "code"].tolist()
+    flags = []
+    for var, g in economy.groupby("variable", sort=False):
+        have = set(g["sector"])
+        given = [m for m in members if m in have]
+        lacking = [m for m in members if m not in have]
+        if given and lacking:
+            flags.append(
+                make_flag(
+                    "warning",
+                    "coverage",
+                    f"{var} is given for member sector(s) {', '.join(given)} but not for "
+                    f"{', '.join(lacking)}",
+                    file=str(g["file"].iloc[0]) if "file" in g else None,
+                    variable=str(var),
+                )
+            )
+    return flags
+
+
+def run_checks(
+    df: pd.DataFrame,
+    key: str,
+    *,
+    config: dict[str, Any] | None = None,
+    sectors: pd.DataFrame | None = None,
+) -> list[dict[str, Any]]:
+    """Every value check on one tidy table (``year, sector, <key>, value`` ...).
+
+    Useful on any long frame, e.g. an imported CEADs inventory with ``key="fuel"``.
+    """
+    cfg = {**DEFAULTS, **(config or {})}
+    skip = set(cfg["skip"])
+    flags = check_series(df, key, cfg)
+    if "identical" not in skip:
+        flags += check_identical(df, key)
+    if "members_vs_reference" not in skip and sectors is not None:
+        flags += check_members_vs_reference(df, key, sectors, cfg["total_tolerance"])
+    return flags

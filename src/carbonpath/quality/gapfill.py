@@ -1,0 +1,152 @@
+"""Fill missing years of a series, always visibly.
+
+Interior gaps (a missing year with observed years on both sides) are filled by linear
+interpolation between the nearest observed years a < t < b, the reference paper's
+method:
+
+    x_t = x_a + (x_b - x_a) (t - a) / (b - a)
+
+Edge gaps (before the first or after the last observed year) are not filled unless
+the study says how, with ``[quality] extrapolate``:
+
+- ``"none"`` (default): left missing; the coverage check reports an error.
+- ``"hold"``: the nearest observed value is carried (x_t = x_b).
+- ``"linear"``: the straight line through the two nearest observed years a < b on
+  that side, x_t = x_b + (x_b - x_a) (t - b) / (b - a); refused when it would turn a
+  non-negative quantity negative.
+
+Observed values of the lead years (``lead_years`` before the first study year) serve
+as interpolation anchors; lead years themselves are never required or filled.
+Every filled value is returned as a record and a flag (check ``gap_filled``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbonpath.quality.checks import make_flag
+
+
+def interpolate(a: int, xa: float, b: int, xb: float, t: int) -> float:
+    """Value at ``t`` on the straight line through (a, xa) and (b, xb)."""
+    return xa + (xb - xa) * (t - a) / (b - a)
+
+
+def fill_gaps(
+    df: pd.DataFrame,
+    key: str,
+    years: list[int],
+    extrapolate: str = "none",
+) -> tuple[pd.DataFrame, list[dict[str, Any]], list[dict[str, Any]], dict[tuple, str]]:
+    """Fill the missing study ``years`` of every series present in ``df``.
+
+    Returns ``(frame, filled, flags, unfilled)``: the frame with filled values (rows
+    added where a year had no row at all, ``line`` 0) and ``filled = True`` on them;
+    the filled records ``year, sector, variable, value, unit, method``; their flags;
+    and ``{(year, sector, variable): reason}`` for values that stay missing.
+    """
+    d = df.copy()
+    if "filled" not in d.columns:
+        d["filled"] = False
+    filled: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    unfilled: dict[tuple, str] = {}
+    new_rows: list[dict[str, Any]] = []
+    for (sector, var), g in d.groupby(["sector", key], sort=False):
+        obs = g.loc[g["value"].notna()].sort_values("year")
+        oy = obs["year"].to_numpy(dtype=int)
+        ox = obs["value"].to_numpy(dtype=float)
+        template = g.iloc[0]
+        for t in years:
+            if t in set(oy):
+                continue
+            cell = (t, str(sector), str(var))
+            if len(oy) == 0:
+                unfilled[cell] = "the series has no value in any year"
+                continue
+            before, after = oy[oy < t], oy[oy > t]
+            value: float | None = None
+            if len(before) and len(after):
+                a, b = int(before[-1]), int(after[0])
+                value = interpolate(a, ox[oy == a][0], b, ox[oy == b][0], t)
+                method = f"linear interpolation between {a} and {b}"
+                severity = "info"
+            else:
+                side = before if len(before) else after
+                if extrapolate == "none":
+                    unfilled[cell] = (
+                        "it lies outside the observed years "
+                        f"{int(oy[0])}-{int(oy[-1])} (edge years are not extrapolated unless "
+                        '[quality] extrapolate = "linear" or "hold")'
+                    )
+                    continue
+                near = int(side[-1]) if len(before) else int(side[0])
+                if extrapolate == "hold":
+                    value = float(ox[oy == near][0])
+                    method = f"held at the {near} value"
+                else:
+                    if len(side) < 2:
+                        unfilled[cell] = (
+                            "linear extrapolation needs two observed years on that side"
+                        )
+                        continue
+                    far = int(side[-2]) if len(before) else int(side[1])
+                    value = interpolate(far, ox[oy == far][0], near, ox[oy == near][0], t)
+                    method = f"linear extrapolation from {min(far, near)} and {max(far, near)}"
+                    if value < 0 and bool(np.all(ox >= 0)):
+                        unfilled[cell] = (
+                            f"linear extrapolation gives a negative value ({value:.6g}); "
+                            'use extrapolate = "hold" or supply the value'
+                        )
+                        continue
+                severity = "warning"
+            unit = template.get("unit", "")
+            mask = (d["sector"] == sector) & (d[key] == var) & (d["year"] == t)
+            if mask.any():
+                d.loc[mask, "value"] = value
+                d.loc[mask, "filled"] = True
+                line = int(d.loc[mask, "line"].iloc[0]) if "line" in d else None
+            else:
+                row = template.to_dict()
+                row.update({"year": t, "value": value, "filled": True})
+                if "line" in row:
+                    row["line"] = 0
+                if "corrected" in row:
+                    row["corrected"] = False
+                new_rows.append(row)
+                line = None
+            filled.append(
+                {
+                    "year": t,
+                    "sector": str(sector),
+                    "variable": str(var),
+                    "value": float(value),
+                    "unit": unit,
+                    "method": method,
+                }
+            )
+            flags.append(
+                make_flag(
+                    severity,
+                    "gap_filled",
+                    f"{var} of sector {sector} in {t} is missing; filled with {value:.6g} "
+                    f"{unit} by {method}",
+                    file=template.get("file", None),
+                    line=line,
+                    year=t,
+                    sector=str(sector),
+                    variable=str(var),
+                    value=value,
+                    unit=unit or None,
+                )
+            )
+    if new_rows:
+        d = pd.concat([d, pd.DataFrame(new_rows, columns=d.columns)], ignore_index=True)
+        d = d.astype({"year": int, "value": float})
+        if "line" in d:
+            d["line"] = d["line"].astype(int)
+    d["filled"] = d["filled"].astype(bool)
+    return d, filled, flags, unfilled
