@@ -418,23 +418,49 @@ def _tidy(df: pd.DataFrame, keys: list[str], candidates: Sequence[str], what: st
     return out
 
 
-def decompose(
+@dataclass(frozen=True)
+class _Inputs:
+    """The tidy tables of ``decompose``, validated and pivoted once to dense arrays.
+
+    ``c`` and ``e`` are (year x fuel x sector) so that ``c[y].T`` is the (sector x fuel)
+    matrix of one year with the memory layout a pandas pivot gives, which keeps every
+    sum bit-for-bit the same as pivoting each year separately.
+    """
+
+    mode: str
+    sectors: list[str]
+    fuels: list[str]
+    pairs: list[tuple[int, int]]
+    position: dict[int, int]  # data year -> index along the first axis
+    c: np.ndarray
+    e: np.ndarray | None
+    q: np.ndarray  # (year x sector)
+    q_known: np.ndarray  # (year x sector) bool: output given
+
+
+def _cube(tab: pd.DataFrame, years: list[int], sectors: list[str], fuels: list[str]) -> np.ndarray:
+    """(year x fuel x sector) array of a year/sector/fuel/value table, 0 where absent.
+
+    Rows are unique (``_tidy``), so each cell is 0.0 + value, as a pivot-table sum gives.
+    """
+    import pandas as pd
+
+    yi = pd.Index(years).get_indexer(tab["year"])
+    keep = yi >= 0
+    si = pd.Index(sectors).get_indexer(tab["sector"][keep])
+    fi = pd.Index(fuels).get_indexer(tab["fuel"][keep])
+    out = np.zeros((len(years), len(fuels), len(sectors)))
+    out[yi[keep], fi, si] += tab["value"].to_numpy(dtype=float)[keep]
+    return out
+
+
+def _prepare(
     co2: pd.DataFrame,
     output: pd.DataFrame,
-    energy: pd.DataFrame | None = None,
-    *,
-    periods: str | Sequence[str | Sequence[int]] = "chained",
-    delta: float = DEFAULT_DELTA,
-    zero_limits: bool = True,
-) -> LmdiResult:
-    """LMDI-I decomposition of CO2 change from tidy tables.
-
-    ``co2``: year, sector, fuel, co2_t.  ``output``: year, sector, value (yuan); its
-    sectors define Q (the sum of their output).  ``energy``: year, sector, fuel, value
-    (GJ) or None for inventory mode.  Fuels with energy but no CO2 rows (electricity,
-    heat) count in E_i with zero direct emissions.  ``periods``: see
-    ``resolve_periods``.  Returns an ``LmdiResult``.
-    """
+    energy: pd.DataFrame | None,
+    periods: str | Sequence[str | Sequence[int]],
+) -> _Inputs:
+    """Validate the tidy tables of ``decompose`` and pivot them once."""
     import pandas as pd
 
     c_tab = _tidy(co2, ["year", "sector", "fuel"], ("co2_t", "value"), "CO2")
@@ -471,34 +497,61 @@ def decompose(
         data_years = sorted(set(data_years) & set(e_tab["year"]))
     pairs = resolve_periods(data_years, periods)
 
-    def c_matrix(year: int) -> np.ndarray:
-        sub = c_tab[c_tab["year"] == year]
-        m = sub.pivot_table(index="sector", columns="fuel", values="value", aggfunc="sum")
-        return m.reindex(index=sectors, columns=fuels).fillna(0.0).to_numpy(dtype=float)
+    yi = pd.Index(data_years).get_indexer(q_tab["year"])
+    keep = yi >= 0
+    si = pd.Index(sectors).get_indexer(q_tab["sector"][keep])
+    q = np.zeros((len(data_years), len(sectors)))
+    q_known = np.zeros(q.shape, dtype=bool)
+    q[yi[keep], si] = q_tab["value"].to_numpy(dtype=float)[keep]
+    q_known[yi[keep], si] = True
+    return _Inputs(
+        mode=mode,
+        sectors=sectors,
+        fuels=fuels,
+        pairs=pairs,
+        position={y: i for i, y in enumerate(data_years)},
+        c=_cube(c_tab, data_years, sectors, fuels),
+        e=None if e_tab is None else _cube(e_tab, data_years, sectors, fuels),
+        q=q,
+        q_known=q_known,
+    )
 
-    def e_matrix(year: int) -> np.ndarray:
-        assert e_tab is not None
-        sub = e_tab[e_tab["year"] == year]
-        m = sub.pivot_table(index="sector", columns="fuel", values="value", aggfunc="sum")
-        return m.reindex(index=sectors, columns=fuels).fillna(0.0).to_numpy(dtype=float)
 
-    def q_vector(year: int) -> np.ndarray:
-        sub = q_tab[q_tab["year"] == year].set_index("sector")["value"]
-        missing = [s for s in sectors if s not in sub.index]
-        if missing:
-            raise InputError(f"output is missing for sectors {missing} in {year}", fix="add it")
-        return sub.reindex(sectors).to_numpy(dtype=float)
+@dataclass(frozen=True)
+class _PeriodEffects:
+    """Additive effects of one period by sector, the sectors' CO2 and the zero cells."""
 
-    effect_names = ENERGY_EFFECTS if mode == "energy" else INVENTORY_EFFECTS
-    effect_rows: list[dict[str, object]] = []
-    total_rows: list[dict[str, object]] = []
-    zero_rows: list[dict[str, object]] = []
-    for y0, y1 in pairs:
-        c0, c1 = c_matrix(y0), c_matrix(y1)
-        q0, q1 = q_vector(y0), q_vector(y1)
-        if mode == "energy":
+    start: int
+    end: int
+    by_sector: dict[str, np.ndarray]
+    cs0: np.ndarray
+    cs1: np.ndarray
+    zero_rows: list[dict[str, object]]
+
+
+def _q_vector(inputs: _Inputs, year: int) -> np.ndarray:
+    pos = inputs.position[year]
+    missing = [s for s, known in zip(inputs.sectors, inputs.q_known[pos], strict=True) if not known]
+    if missing:
+        raise InputError(f"output is missing for sectors {missing} in {year}", fix="add it")
+    return inputs.q[pos]
+
+
+def _period_effects(inputs: _Inputs, delta: float, zero_limits: bool) -> list[_PeriodEffects]:
+    """Run the cell-level LMDI of every period on the pivoted arrays."""
+    sectors, fuels = inputs.sectors, inputs.fuels
+    effect_names = ENERGY_EFFECTS if inputs.mode == "energy" else INVENTORY_EFFECTS
+    treatment = "analytical limit" if zero_limits else f"small value {delta:g}"
+    out: list[_PeriodEffects] = []
+    for y0, y1 in inputs.pairs:
+        c0, c1 = inputs.c[inputs.position[y0]].T, inputs.c[inputs.position[y1]].T
+        q0, q1 = _q_vector(inputs, y0), _q_vector(inputs, y1)
+        zero_rows: list[dict[str, object]] = []
+        if inputs.mode == "energy":
+            assert inputs.e is not None
+            e0, e1 = inputs.e[inputs.position[y0]].T, inputs.e[inputs.position[y1]].T
             cells = decompose_pair_energy(
-                c0, c1, e_matrix(y0), e_matrix(y1), q0, q1, delta=delta, zero_limits=zero_limits
+                c0, c1, e0, e1, q0, q1, delta=delta, zero_limits=zero_limits
             )
             by_sector = {x: cells[x].sum(axis=1) for x in effect_names}
             zero_mask = (c0 == 0) != (c1 == 0)
@@ -512,9 +565,7 @@ def decompose(
                         "fuel": fuels[j],
                         "co2_start": float(c0[i, j]),
                         "co2_end": float(c1[i, j]),
-                        "treatment": "analytical limit"
-                        if zero_limits
-                        else f"small value {delta:g}",
+                        "treatment": treatment,
                         "assigned_to": ",".join(assigned),
                     }
                 )
@@ -534,39 +585,117 @@ def decompose(
                         "fuel": "all",
                         "co2_start": float(cs0[i]),
                         "co2_end": float(cs1[i]),
-                        "treatment": "analytical limit"
-                        if zero_limits
-                        else f"small value {delta:g}",
+                        "treatment": treatment,
                         "assigned_to": ",".join(assigned),
                     }
                 )
-        scopes = [(s, i) for i, s in enumerate(sectors)] + [(TOTAL, None)]
-        for name, i in scopes:
-            start = float(cs0.sum()) if i is None else float(cs0[i])
-            end = float(cs1.sum()) if i is None else float(cs1[i])
-            total_rows.append(
-                {
-                    "period_start": y0,
-                    "period_end": y1,
-                    "sector": name,
-                    "co2_start": start,
-                    "co2_end": end,
-                    "change": end - start,
-                    "ratio": end / start if start > 0 else float("nan"),
-                }
-            )
-            for x in effect_names:
-                add = float(by_sector[x].sum()) if i is None else float(by_sector[x][i])
-                effect_rows.append(
-                    {
-                        "period_start": y0,
-                        "period_end": y1,
-                        "sector": name,
-                        "effect": x,
-                        "additive": add,
-                        "multiplicative": multiplicative_from_additive(add, start, end),
-                    }
-                )
+        out.append(_PeriodEffects(y0, y1, by_sector, cs0, cs1, zero_rows))
+    return out
+
+
+def _multiplicative(additive: np.ndarray, c0: np.ndarray, ct: np.ndarray) -> np.ndarray:
+    """``multiplicative_from_additive`` element by element (same arithmetic, vectorised)."""
+    out = np.full(additive.shape, np.nan)
+    out[(c0 == 0) & (ct == 0)] = 1.0
+    ok = (c0 > 0) & (ct > 0)
+    if ok.any():
+        out[ok] = np.exp(additive[ok] / logmean(ct[ok], c0[ok]))
+    return out
+
+
+def _scope_numbers(
+    period: _PeriodEffects, effect_names: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """CO2 at start and end by scope (each sector, then the total), and the additive and
+    multiplicative effects as (scope x effect) arrays."""
+    n = period.cs0.size
+    start = np.append(period.cs0, float(period.cs0.sum()))
+    end = np.append(period.cs1, float(period.cs1.sum()))
+    additive = np.empty((n + 1, len(effect_names)))
+    for j, x in enumerate(effect_names):
+        additive[:n, j] = period.by_sector[x]
+        additive[n, j] = float(period.by_sector[x].sum())
+    shape = additive.shape
+    multiplicative = _multiplicative(
+        additive, np.broadcast_to(start[:, None], shape), np.broadcast_to(end[:, None], shape)
+    )
+    return start, end, additive, multiplicative
+
+
+def decompose(
+    co2: pd.DataFrame,
+    output: pd.DataFrame,
+    energy: pd.DataFrame | None = None,
+    *,
+    periods: str | Sequence[str | Sequence[int]] = "chained",
+    delta: float = DEFAULT_DELTA,
+    zero_limits: bool = True,
+) -> LmdiResult:
+    """LMDI-I decomposition of CO2 change from tidy tables.
+
+    ``co2``: year, sector, fuel, co2_t.  ``output``: year, sector, value (yuan); its
+    sectors define Q (the sum of their output).  ``energy``: year, sector, fuel, value
+    (GJ) or None for inventory mode.  Fuels with energy but no CO2 rows (electricity,
+    heat) count in E_i with zero direct emissions.  ``periods``: see
+    ``resolve_periods``.  Returns an ``LmdiResult``.
+    """
+    inputs = _prepare(co2, output, energy, periods)
+    return _result(inputs, _period_effects(inputs, delta, zero_limits), delta, zero_limits)
+
+
+def _result(
+    inputs: _Inputs, results: list[_PeriodEffects], delta: float, zero_limits: bool
+) -> LmdiResult:
+    """Assemble the ``LmdiResult`` tables from the per-period effects."""
+    import pandas as pd
+
+    mode = inputs.mode
+    effect_names = ENERGY_EFFECTS if mode == "energy" else INVENTORY_EFFECTS
+    scopes = [*inputs.sectors, TOTAL]
+    n_eff = len(effect_names)
+    eff_cols: dict[str, list] = {k: [] for k in ("start", "end", "add", "mul")}
+    tot_cols: dict[str, list] = {k: [] for k in ("start", "end", "c0", "c1")}
+    zero_rows: list[dict[str, object]] = []
+    for period in results:
+        start, end, additive, multiplicative = _scope_numbers(period, effect_names)
+        size = additive.size
+        eff_cols["start"].append(np.full(size, period.start, dtype=np.int64))
+        eff_cols["end"].append(np.full(size, period.end, dtype=np.int64))
+        eff_cols["add"].append(additive.ravel())
+        eff_cols["mul"].append(multiplicative.ravel())
+        tot_cols["start"].append(np.full(start.size, period.start, dtype=np.int64))
+        tot_cols["end"].append(np.full(start.size, period.end, dtype=np.int64))
+        tot_cols["c0"].append(start)
+        tot_cols["c1"].append(end)
+        zero_rows.extend(period.zero_rows)
+    n_periods = len(results)
+    co2_start = np.concatenate(tot_cols["c0"])
+    co2_end = np.concatenate(tot_cols["c1"])
+    positive = co2_start > 0
+    ratio = np.full(co2_start.shape, np.nan)
+    ratio[positive] = co2_end[positive] / co2_start[positive]
+    effects = pd.DataFrame(
+        {
+            "period_start": np.concatenate(eff_cols["start"]),
+            "period_end": np.concatenate(eff_cols["end"]),
+            "sector": [s for s in scopes for _ in effect_names] * n_periods,
+            "effect": list(effect_names) * (len(scopes) * n_periods),
+            "additive": np.concatenate(eff_cols["add"]),
+            "multiplicative": np.concatenate(eff_cols["mul"]),
+        }
+    )
+    totals = pd.DataFrame(
+        {
+            "period_start": np.concatenate(tot_cols["start"]),
+            "period_end": np.concatenate(tot_cols["end"]),
+            "sector": scopes * n_periods,
+            "co2_start": co2_start,
+            "co2_end": co2_end,
+            "change": co2_end - co2_start,
+            "ratio": ratio,
+        }
+    )
+    assert len(effects) == len(totals) * n_eff
     notes: list[str] = []
     if mode == "inventory":
         notes.append(INVENTORY_NOTE)
@@ -594,30 +723,9 @@ def decompose(
         effect_names=effect_names,
         delta=delta,
         zero_limits=zero_limits,
-        periods=tuple(pairs),
-        effects=pd.DataFrame(
-            effect_rows,
-            columns=[
-                "period_start",
-                "period_end",
-                "sector",
-                "effect",
-                "additive",
-                "multiplicative",
-            ],
-        ),
-        totals=pd.DataFrame(
-            total_rows,
-            columns=[
-                "period_start",
-                "period_end",
-                "sector",
-                "co2_start",
-                "co2_end",
-                "change",
-                "ratio",
-            ],
-        ),
+        periods=tuple(inputs.pairs),
+        effects=effects,
+        totals=totals,
         zero_cells=pd.DataFrame(zero_rows, columns=zero_cols),
         notes=tuple(notes),
     )
@@ -700,19 +808,26 @@ def delta_sensitivity(
     """
     if len(deltas) < 2:
         raise InputError("give at least two values of delta to compare")
-    runs = [
-        decompose(co2, output, energy, periods=periods, delta=d, zero_limits=zero_limits).effects
-        for d in deltas
-    ]
-    ref_add = runs[0]["additive"].to_numpy(dtype=float)
-    ref_mul = np.log(runs[0]["multiplicative"].to_numpy(dtype=float))
+    # the tables are validated and pivoted once; only the arithmetic is redone per delta
+    inputs = _prepare(co2, output, energy, periods)
+    effect_names = ENERGY_EFFECTS if inputs.mode == "energy" else INVENTORY_EFFECTS
+    runs = []
+    for d in deltas:
+        numbers = [_scope_numbers(p, effect_names) for p in _period_effects(inputs, d, zero_limits)]
+        runs.append(
+            (
+                np.concatenate([add.ravel() for _, _, add, _ in numbers]),
+                np.concatenate([mul.ravel() for _, _, _, mul in numbers]),
+            )
+        )
+    ref_add = runs[0][0]
+    ref_mul = np.log(runs[0][1])
     scale = float(np.nanmax(np.abs(ref_add))) if ref_add.size else 0.0
     floor = max(scale * 1e-9, np.finfo(float).tiny)
     max_abs = 0.0
     max_rel = 0.0
-    for run in runs[1:]:
-        add = run["additive"].to_numpy(dtype=float)
-        mul = np.log(run["multiplicative"].to_numpy(dtype=float))
+    for add, run_mul in runs[1:]:
+        mul = np.log(run_mul)
         d_add = np.abs(add - ref_add)
         max_abs = max(max_abs, float(np.nanmax(d_add)) if d_add.size else 0.0)
         rel = d_add / np.maximum(np.abs(ref_add), floor)

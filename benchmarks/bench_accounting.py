@@ -1,0 +1,170 @@
+"""Benchmark of emission accounting and its Monte Carlo uncertainty.
+
+1. Study-sized input (9 sectors x 8 years x 7 fuels = 504 cells): 10,000 Monte Carlo
+   draws (vectorised) and the whole ``run_accounting`` with uncertainty.
+2. National-scale synthetic inventory (31 regions x 40 sectors x 20 fuels x 30 years =
+   744,000 cells): accounting (``compute_emissions``) and a chunked Monte Carlo with
+   year totals and region x year totals, reporting wall time and peak memory
+   (tracemalloc: Python/numpy allocations).
+
+Run: ``PYTHONPATH=src python benchmarks/bench_accounting.py [--national-draws N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+from carbonpath.accounting import uncertainty as unc
+from carbonpath.accounting.accounting_study import run_accounting
+from carbonpath.accounting.emissions import compute_emissions
+from carbonpath.accounting.factors import FactorSet, Fuel, load_factor_set
+
+
+def study_inputs(seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    fs = load_factor_set("cn-provincial-2011")
+    members = ["26", "27", "34", "35", "36", "37", "38", "39", "40"]
+    sectors = pd.DataFrame(
+        {
+            "code": [*members, "C"],
+            "name": [*members, "manufacturing"],
+            "group": ["g1", "g2", "g3", "g3", "g3", "g4", "g4", "g3", "g3", ""],
+            "role": ["member"] * 9 + ["reference"],
+        }
+    )
+    rows, eco = [], []
+    for y in range(2015, 2023):
+        for s in members:
+            for f in fs.fuels:
+                unit = fs.get(f).physical_unit
+                rows.append(
+                    (y, s, f, float(rng.uniform(10, 1000)) * (1e3 if unit == "m3" else 1), unit)
+                )
+            eco.append((y, s, "output_value", float(rng.uniform(1e9, 1e10)), "yuan"))
+            eco.append((y, s, "employment", float(rng.uniform(1e3, 1e4)), "person"))
+    energy = pd.DataFrame(rows, columns=["year", "sector", "fuel", "value", "unit"])
+    economy = pd.DataFrame(eco, columns=["year", "sector", "variable", "value", "unit"])
+    return energy, economy, sectors
+
+
+def bench_study() -> None:
+    energy, economy, sectors = study_inputs()
+    fs = load_factor_set("cn-provincial-2011")
+    cells = compute_emissions(energy, fs)
+    fu = {f: 0.05 for f in fs.fuels}
+    years = sorted(cells["year"].unique())
+    keys = list(dict.fromkeys(zip(cells["year"], cells["sector"], strict=True)))
+    pos = {k: i for i, k in enumerate(keys)}
+    groupings = [
+        unc.Grouping(
+            "year", cells["year"].map({y: i for i, y in enumerate(years)}).to_numpy(), years
+        ),
+        unc.Grouping(
+            "sector",
+            np.array([pos[k] for k in zip(cells["year"], cells["sector"], strict=True)]),
+            keys,
+        ),
+    ]
+    unc.monte_carlo(cells, 0.05, fu, groupings, draws=100, seed=1)  # warm-up (imports)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        unc.monte_carlo(cells, 0.05, fu, groupings, draws=10_000, seed=1)
+        times.append(time.perf_counter() - t0)
+    print(
+        f"study-sized Monte Carlo: {len(cells)} cells x 10,000 draws: "
+        f"best {min(times):.3f} s, median {float(np.median(times)):.3f} s"
+    )
+    run_accounting(energy, economy, sectors, {"uncertainty": {"draws": 200}}, seed=1)
+    t0 = time.perf_counter()
+    run_accounting(energy, economy, sectors, {}, seed=1)
+    print(
+        f"study-sized run_accounting with 10,000-draw uncertainty: {time.perf_counter() - t0:.3f} s"
+    )
+
+
+def bench_national(draws: int) -> None:
+    rng = np.random.default_rng(2)
+    regions, sectors, n_fuels, years = 31, 40, 20, 30
+    fuels = [f"fuel{i:02d}" for i in range(n_fuels)]
+    base = load_factor_set("ipcc-2006").get("coal")
+    fs = FactorSet(
+        name="synthetic",
+        entries={
+            f: Fuel(
+                fuel=f,
+                label=f,
+                ncv=base.ncv * (0.5 + i / n_fuels),
+                ncv_unit="kJ/kg",
+                physical_unit="t",
+                carbon_content=base.carbon_content,
+                oxidation=1.0,
+                tce_factor=base.tce_factor,
+                ncv_lo=base.ncv_lo,
+                ncv_hi=base.ncv_hi,
+                cc_lo=base.cc_lo,
+                cc_hi=base.cc_hi,
+            )
+            for i, f in enumerate(fuels)
+        },
+    )
+    n = regions * sectors * n_fuels * years
+    r_idx, s_idx, f_idx, y_idx = np.unravel_index(np.arange(n), (regions, sectors, n_fuels, years))
+    activity = pd.DataFrame(
+        {
+            "year": 1991 + y_idx,
+            "sector": np.char.add(np.char.add(r_idx.astype(str), "-"), s_idx.astype(str)),
+            "fuel": np.asarray(fuels)[f_idx],
+            "value": rng.uniform(0, 1e4, n),
+            "unit": "t",
+        }
+    )
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    cells = compute_emissions(activity, fs)
+    t_acc = time.perf_counter() - t0
+    _, peak_acc = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    region = cells["sector"].str.split("-").str[0].astype(int).to_numpy()
+    yr = (cells["year"] - 1991).to_numpy()
+    fu = {f: fs.get(f).relative_uncertainty() for f in fuels}
+    groupings = [
+        unc.Grouping("year", yr, list(range(1991, 1991 + years))),
+        unc.Grouping("region_year", region * years + yr, list(range(regions * years))),
+    ]
+    t0 = time.perf_counter()
+    mc = unc.monte_carlo(cells, 0.05, fu, groupings, draws=draws, seed=3)
+    t_mc = time.perf_counter() - t0
+    _, peak_mc = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"national synthetic inventory: {n:,} cells ({regions} regions x {sectors} sectors x "
+        f"{n_fuels} fuels x {years} years)"
+    )
+    print(
+        f"  accounting (compute_emissions): {t_acc:.2f} s, peak traced memory {peak_acc / 2**20:.0f} MiB"
+    )
+    print(
+        f"  Monte Carlo {draws:,} draws (chunks of {mc.settings['chunk_draws']} draws), year and "
+        f"region x year totals: {t_mc:.2f} s, peak traced memory {peak_mc / 2**20:.0f} MiB"
+    )
+    print(f"  process max RSS: {rss:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--national-draws", type=int, default=1000)
+    args = parser.parse_args()
+    bench_study()
+    bench_national(args.national_draws)
+
+
+if __name__ == "__main__":
+    main()
