@@ -143,14 +143,22 @@ def load_study(path: str | Path | None = None) -> Study:
 
     def table(role: str, required: list[str], optional: list[str]) -> Table | None:
         name = files[role]
-        p = folder / name
+        fname, _, sheet = name.partition("#")
+        p = folder / fname
         if not p.exists():
             return None
-        t = read_csv_table(p, label=name, required=required, optional=optional, encoding=enc)
+        if fname.lower().endswith((".xlsx", ".xlsm")):
+            from carbonpath.io.yearbook import read_workbook_table
+
+            t = read_workbook_table(
+                p, sheet or role, label=name, required=required, optional=optional
+            )
+        else:
+            t = read_csv_table(p, label=name, required=required, optional=optional, encoding=enc)
         inputs.append(
             {
                 "file": name,
-                "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                "sha256": _sha256(p),
                 "encoding": t.encoding,
                 "rows": len(t.rows),
             }
@@ -173,6 +181,25 @@ def load_study(path: str | Path | None = None) -> Study:
     corrections_t = table(
         "corrections", ["year", "sector", "variable", "value", "reason"], ["unit"]
     )
+
+    yearbook: dict[str, list[Table]] = {}
+    if cfg.get("yearbook"):
+        from carbonpath.io.yearbook import yearbook_tables
+
+        yearbook = yearbook_tables(
+            folder,
+            cfg["yearbook"],
+            list(range(cfg["years"][0], cfg["years"][1] + 1)),
+        )
+        for entry in cfg["yearbook"]:
+            for p in sorted(folder.glob(entry["file"].replace("{year}", "*"))):
+                inputs.append(
+                    {"file": p.name, "sha256": _sha256(p), "encoding": "xlsx", "rows": None}
+                )
+    if energy_t is None and yearbook.get("energy"):
+        energy_t = yearbook["energy"].pop(0)
+    if economy_t is None and yearbook.get("economy"):
+        economy_t = yearbook["economy"].pop(0)
 
     source = cfg["accounting"].get("source") or ("energy" if energy_t is not None else "inventory")
     if source == "energy" and energy_t is None:
@@ -202,8 +229,8 @@ def load_study(path: str | Path | None = None) -> Study:
 
     energy = None
     if source == "energy" and energy_t is not None:
-        energy = _read_long(
-            energy_t,
+        energy = _read_long_all(
+            [energy_t, *yearbook.get("energy", [])],
             "fuel",
             codes,
             years,
@@ -225,8 +252,8 @@ def load_study(path: str | Path | None = None) -> Study:
         inventory = inventory.rename(columns={"value": "co2_t"})
     variables = dict(KNOWN_VARIABLES)
     variables.update(cfg["variables"])
-    economy = _read_long(
-        economy_t,
+    economy = _read_long_all(
+        [economy_t, *yearbook.get("economy", [])],
         "variable",
         codes,
         years,
@@ -424,6 +451,33 @@ def _unit(text: str, *, file: str, row: int):  # -> ParsedUnit
         return parse_unit(text)
     except InputError as exc:
         raise StudyError(exc.message, file=file, row=row, column="unit", fix=exc.fix) from exc
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_long_all(tables: list[Table], key: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Read several long tables (a CSV and yearbook sheets) and refuse duplicate keys."""
+    frames = [_read_long(t, key, *args, **kwargs) for t in tables]
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:
+        dup = df.duplicated(["year", "sector", key], keep="first")
+        if dup.any():
+            row = df[dup].iloc[0]
+            first = df[
+                (df["year"] == row["year"])
+                & (df["sector"] == row["sector"])
+                & (df[key] == row[key])
+            ].iloc[0]
+            raise StudyError(
+                f"duplicate row for year {row['year']}, sector {row['sector']}, {key} {row[key]} "
+                f"(also in {first['file']} row {first['line']})",
+                file=row["file"],
+                row=int(row["line"]),
+                fix="give each value in one place only",
+            )
+    return df
 
 
 def _read_long(

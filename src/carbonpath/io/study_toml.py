@@ -180,7 +180,7 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
                 fix=f"roles are {', '.join(DEFAULT_FILES)}",
             )
         _check_type(f"files.{name}", value, (str,))
-        target = (study_dir / value).resolve()
+        target = (study_dir / value.partition("#")[0]).resolve()
         if not target.is_relative_to(study_dir.resolve()):
             raise StudyError(
                 f"'{value}' points outside the study folder",

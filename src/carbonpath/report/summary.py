@@ -59,12 +59,17 @@ def summary_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     q = d.get("quality") or {}
     flags = q.get("flags") or []
     n_err = sum(1 for f in flags if f.get("severity") == "error")
-    n_warn = sum(1 for f in flags if f.get("severity") == "warning")
+    n_fixed = sum(1 for f in flags if f.get("severity") == "error" and f.get("resolved"))
+    n_warn = sum(
+        1 for f in flags if f.get("severity") == "warning" and f.get("check") != "gap_filled"
+    )
+    fixed = f" ({n_fixed} resolved by corrections)" if n_fixed else ""
     lines.append(
         (
             "Data quality",
-            f"{n_err} error(s), {n_warn} warning(s); {len(q.get('corrections') or [])} "
-            f"correction(s) applied; {len(q.get('filled') or [])} value(s) filled",
+            f"{n_err} error(s){fixed}, {n_warn} warning(s); {len(q.get('corrections') or [])} "
+            f"correction(s) applied; {len(q.get('filled') or [])} value(s) filled "
+            "(`carbonpath check` lists them)",
         )
     )
     lines.append(("Seed", str(d["settings"].get("seed"))))
