@@ -439,3 +439,22 @@ def test_builtin_study_table3() -> None:
     filled = [f for f in st.filled if f["variable"] == "rd_expenditure" and f["year"] == 2015]
     assert filled and filled[0]["method"].startswith("linear interpolation")
     assert any(f["check"] == "non_integer" and f["value"] == 381.74 for f in st.flags)
+
+
+def test_partial_component_coverage_is_one_note_per_sector() -> None:
+    # fuels cover 50% of energy_total in 2015 and 40% in 2016: one info flag, with the range
+    energy = pd.DataFrame(
+        [
+            {**_row(2015, "26", "electricity", 500, "GJ", "energy", "GJ", 1)},
+            {**_row(2016, "26", "electricity", 400, "GJ", "energy", "GJ", 1)},
+        ]
+    ).rename(columns={"variable": "fuel"})
+    econ = pd.DataFrame(
+        [
+            _row(2015, "26", "energy_total", 1000, "GJ", "energy", "GJ", 1),
+            _row(2016, "26", "energy_total", 1000, "GJ", "energy", "GJ", 1),
+        ]
+    )
+    flags = checks.check_components(energy, econ, {})
+    assert len(flags) == 1 and flags[0]["severity"] == "info"
+    assert "40-50%" in flags[0]["message"] and "2 years 2015-2016" in flags[0]["message"]

@@ -441,6 +441,7 @@ def check_components(
     e = e.loc[e["value"].notna()]
     flags = []
     skipped: set[str] = set()
+    partial: dict[str, list[tuple[int, float, dict[str, Any]]]] = {}
     for _, row in tot.iterrows():
         g = e.loc[(e["year"] == row["year"]) & (e["sector"] == row["sector"])]
         if g.empty:
@@ -480,15 +481,28 @@ def check_components(
                 )
             )
         elif gj < total * (1 - tolerance):
-            flags.append(
-                make_flag(
-                    "info",
-                    "components",
-                    f"the fuels cover {100 * gj / total:.3g}% of the reported energy_total "
-                    f"(other fuels, or electricity at a different tce factor?)",
-                    **common,
-                )
+            partial.setdefault(str(row["sector"]), []).append(
+                (int(row["year"]), gj / total, common)
             )
+    # partial coverage is common (the total holds energy not listed): one note per sector
+    for sector, items in partial.items():
+        items.sort(key=lambda it: it[0])
+        shares = [100 * it[1] for it in items]
+        years = [it[0] for it in items]
+        span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years {years[0]}-{years[-1]}"
+        pct = f"{shares[0]:.3g}%" if len(shares) == 1 else f"{min(shares):.3g}-{max(shares):.3g}%"
+        first = dict(items[0][2])
+        first["year"] = None if len(years) > 1 else years[0]
+        flags.append(
+            make_flag(
+                "info",
+                "components",
+                f"the listed fuels cover {pct} of the reported energy_total of sector {sector} "
+                f"({span}); the rest is energy not listed (other fuels, heat, or electricity "
+                "at another tce factor)",
+                **first,
+            )
+        )
     if skipped:
         flags.append(
             make_flag(
