@@ -130,7 +130,12 @@ def run_study(
         ]
         output = output[output["sector"].isin(study.members) & output["year"].isin(study.years)]
         if "decomposition" in wanted:
-            if cfg.get("decomposition") is not None and acc is not None:
+            if output["value"].notna().sum() == 0:
+                skipped["decomposition"] = (
+                    "no output_value in economy.csv: the activity and structure effects "
+                    "need output by sector"
+                )
+            elif cfg.get("decomposition") is not None and acc is not None:
                 step("decomposition")
                 co2_fuel = pd.DataFrame(acc.to_dict()["by_fuel"])
                 co2_fuel = co2_fuel[co2_fuel["sector"].isin(study.members)]

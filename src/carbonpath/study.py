@@ -282,6 +282,9 @@ def load_study(path: str | Path | None = None) -> Study:
         },
     )
     energy_final = qa.energy if energy is not None else None
+    flags = list(qa.flags)
+    if inventory is not None:
+        flags += _inventory_flags(inventory, sectors, cfg["quality"])
     return Study(
         path=folder,
         builtin=builtin,
@@ -291,7 +294,7 @@ def load_study(path: str | Path | None = None) -> Study:
         economy=qa.economy,
         emissions_inventory=inventory,
         factors_override=factors_override,
-        flags=list(qa.flags),
+        flags=flags,
         corrections=list(qa.corrections),
         filled=list(qa.filled),
         blocking=list(qa.blocking),
@@ -451,6 +454,26 @@ def _unit(text: str, *, file: str, row: int):  # -> ParsedUnit
         return parse_unit(text)
     except InputError as exc:
         raise StudyError(exc.message, file=file, row=row, column="unit", fix=exc.fix) from exc
+
+
+def _inventory_flags(
+    inventory: pd.DataFrame, sectors: pd.DataFrame, quality: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Quality checks on an emission inventory (e.g. CEADs), reported as warnings.
+
+    A published inventory cannot be corrected cell by cell the way a yearbook table
+    can, and its small sector-fuel cells jump by orders of magnitude for real reasons;
+    so its findings are shown beside the results instead of stopping the run.
+    """
+    from carbonpath.quality.checks import run_checks
+
+    frame = inventory.rename(columns={"co2_t": "value"})
+    flags = run_checks(frame, "fuel", config=quality, sectors=sectors)
+    for f in flags:
+        if f["severity"] == "error":
+            f["severity"] = "warning"
+            f["message"] += " (inventory data: reported, not blocking)"
+    return flags
 
 
 def _sha256(path: Path) -> str:
