@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:
+        no_args = getattr(click.exceptions, "NoArgsIsHelpError", ())
+        if no_args and isinstance(exc, no_args) and getattr(exc, "ctx", None) is not None:
+            typer.echo(exc.ctx.get_help())  # bare `carbonpath`: show the help
+            return 0
         # usage errors: one line, exit 2
         msg = " ".join(exc.format_message().split())
         hint = ""
