@@ -24,7 +24,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def builtin_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("run") / "report"
-    assert main(["run", "--out", str(out), "--quiet", "--formats", "json,csv"]) == 0
+    assert main(["run", "--out", str(out), "--quiet"]) == 0  # every format
     return out
 
 
@@ -58,10 +58,54 @@ def test_run_builtin_writes_required_keys(builtin_run: Path):
     assert any((builtin_run / "tables").glob("emissions_*.csv"))
 
 
+EXPECTED_FIGURES = {
+    "value_added_gdp_share",
+    "output_by_industry",
+    "value_added_structure",
+    "energy_efficiency",
+    "emissions_total_share",
+    "emissions_by_group",
+    "intensity_ranking",
+    "index_scores",
+    "ridge_trace",
+    "ridge_r2",
+    "predicted_actual",
+    "fuel_contributions",
+    "uncertainty_bands",
+    "index_weights",
+    "index_sensitivity",
+    "lmdi_waterfall",
+    "scenario_fan",
+}
+
+
+def test_run_writes_every_figure_sheet_and_report(builtin_run: Path):
+    figs = builtin_run / "figures"
+    assert {p.stem for p in figs.glob("*.png")} == EXPECTED_FIGURES
+    assert {p.stem for p in figs.glob("*.svg")} == EXPECTED_FIGURES
+    from openpyxl import load_workbook
+
+    from carbonpath.report.xlsx import sheet_names
+
+    tables = sorted(p.stem for p in (builtin_run / "tables").glob("*.csv"))
+    wb = load_workbook(builtin_run / "results.xlsx", read_only=False)
+    assert set(sheet_names(tables).values()) <= set(wb.sheetnames)
+    ws = wb[sheet_names(tables)["emissions_intensity"]]
+    assert ws.freeze_panes == "A2"
+    html = (builtin_run / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/") >= len(EXPECTED_FIGURES)
+    assert "http://" not in html and "https://" not in html.replace("https://www.w3.org", "")
+
+
 def test_run_is_deterministic(builtin_run: Path, tmp_path: Path):
     out2 = tmp_path / "again"
     assert main(["run", "--out", str(out2), "--quiet", "--formats", "json,csv"]) == 0
-    assert _hashes(builtin_run) == _hashes(out2)
+    first = {
+        k: v
+        for k, v in _hashes(builtin_run).items()
+        if k == "results.json" or k.startswith("tables")
+    }
+    assert first == _hashes(out2)
 
 
 def test_init_then_run(tmp_path: Path, capsys):

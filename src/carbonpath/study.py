@@ -155,6 +155,12 @@ def load_study(path: str | Path | None = None) -> Study:
             )
         else:
             t = read_csv_table(p, label=name, required=required, optional=optional, encoding=enc)
+        if not t.rows and role in ("sectors", "energy", "economy", "emissions"):
+            raise StudyError(
+                "has a header but no data rows",
+                file=name,
+                fix=f"add the data rows under the header {','.join(required)}",
+            )
         inputs.append(
             {
                 "file": name,
@@ -568,6 +574,14 @@ def _read_long(
                 fix=how,
             )
         unit_text = cells[idx["unit"]]
+        if not unit_text.strip():
+            raise StudyError(
+                "unit is empty",
+                file=t.label,
+                row=line,
+                column="unit",
+                fix="write the unit of the value, e.g. t, 10^4 m^3, tce, 10^4 yuan, person",
+            )
         parsed = _unit(unit_text, file=t.label, row=line)
         if dims is not None and parsed.dimension not in dims:
             raise StudyError(

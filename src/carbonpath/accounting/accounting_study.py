@@ -54,6 +54,28 @@ def _err(key: str, msg: str, fix: str | None = None) -> StudyError:
     return StudyError(msg, file=FILE, key=f"accounting.{key}", fix=fix)
 
 
+def _zero_error(
+    economy: pd.DataFrame, variable: str, year: int, codes: list[str], message: str, fix: str
+) -> InputError:
+    """An error for a zero denominator, located at the economy.csv row when known."""
+    if {"file", "line"} <= set(economy.columns):
+        hit = economy[
+            (economy["variable"] == variable)
+            & (economy["year"] == year)
+            & (economy["sector"].isin(codes))
+            & (economy["value"] == 0)
+        ]
+        if not hit.empty and pd.notna(hit["line"].iloc[0]):
+            return StudyError(
+                message,
+                file=str(hit["file"].iloc[0]),
+                row=int(hit["line"].iloc[0]),
+                column="value",
+                fix=fix,
+            )
+    return InputError(message, fix=fix)
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
@@ -467,17 +489,25 @@ def run_accounting(
             out_v = _scope_sum(output_d, y, codes) if output_d else float("nan")
             if np.isfinite(out_v) and out_v == 0.0:
                 name = scope if stype != "sector" else f"sector {scope}"
-                raise InputError(
+                raise _zero_error(
+                    economy,
+                    "output_value",
+                    y,
+                    codes,
                     f"{name}, year {y}: output value is 0, so CO2 intensity (t per 100 million "
                     "yuan) and energy efficiency are undefined",
-                    fix="correct output_value in economy.csv (or add a corrections.csv row with a "
+                    "correct output_value in economy.csv (or add a corrections.csv row with a "
                     "reason); a sector without output cannot have an intensity",
                 )
             emp = _scope_sum(employment_d, y, codes) if employment_d else float("nan")
             if np.isfinite(emp) and emp == 0.0:
-                raise InputError(
+                raise _zero_error(
+                    economy,
+                    "employment",
+                    y,
+                    codes,
                     f"{scope}, year {y}: employment is 0, so CO2 per employee is undefined",
-                    fix="correct employment in economy.csv",
+                    "correct employment in economy.csv",
                 )
             e_vals = [sector_energy_tce(y, c) for c in codes]
             e_tce = float(sum(e_vals)) if all(np.isfinite(e_vals)) else float("nan")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carbonpath.analysis.kselect import RULES, TRACE_TOL, choose_k
-from carbonpath.analysis.ols import finite_or_none, fit_ols
+from carbonpath.analysis.ols import finite_or_none, fit_ols, validate_design
 from carbonpath.analysis.panel import fit_panel_fe
 from carbonpath.analysis.ridge import (
     bootstrap_ridge,
@@ -414,6 +414,13 @@ def run_stirpat(
     cfg = validate_config(config)
     years = [int(y) for y in years]
     y, X, names = _design(cfg, resolve, years)
+    try:  # too few years, a constant or perfectly collinear regressor: name the key
+        validate_design(y, X, names)
+    except InputError as exc:
+        fix = exc.fix
+        if "collinear" in exc.message:  # ridge cannot identify an exact linear dependence
+            fix = "drop a redundant regressor from [stirpat.regressors]"
+        raise StudyError(exc.message, file="study.toml", key="stirpat.regressors", fix=fix) from exc
     n, p = X.shape
     warnings: list[str] = []
     if n < SHORT_SERIES:

@@ -41,18 +41,27 @@ def register(app: typer.Typer) -> None:
 
         console = Console(stderr=False, highlight=False, soft_wrap=True)
         show = not quiet and sys.stdout.isatty()
+        from carbonpath.io.study_toml import suggest
+        from carbonpath.pipeline import STEPS
+
         steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
+        for name in steps or []:
+            if name not in STEPS:
+                raise InputError(
+                    f"--only: unknown step '{name}'{suggest(name, STEPS)}",
+                    fix=f"choose from {', '.join(STEPS)}",
+                )
+        for f in [f.strip() for f in (formats or "").split(",") if f.strip()]:
+            if f not in REPORT_FORMATS:
+                raise InputError(
+                    f"--formats: unknown format '{f}'{suggest(f, REPORT_FORMATS)}",
+                    fix=f"choose from {', '.join(REPORT_FORMATS)}",
+                )
         st = load_study(study)
         out_dir = check_out_dir(out, None if st.builtin else st.path)
         fmts = st.config["report"]["formats"]
         if formats:
             fmts = [f.strip() for f in formats.split(",") if f.strip()]
-            for f in fmts:
-                if f not in REPORT_FORMATS:
-                    raise InputError(
-                        f"--formats: unknown format '{f}'",
-                        fix=f"choose from {', '.join(REPORT_FORMATS)}",
-                    )
         if show:
             with console.status("loading") as status:
                 results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
