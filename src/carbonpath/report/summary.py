@@ -56,6 +56,7 @@ def summary_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
             if c["term"] != "const"
         )
         lines.append(("Ridge elasticities (B)", f"k = {r.get('k')} ({r.get('k_rule')}): {terms}"))
+    lines += _conventions(d)
     q = d.get("quality") or {}
     flags = q.get("flags") or []
     n_err = sum(1 for f in flags if f.get("severity") == "error")
@@ -78,3 +79,33 @@ def summary_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     for w in d.get("warnings") or []:
         lines.append(("Warning", w))
     return lines
+
+
+def _conventions(d: dict[str, Any]) -> list[tuple[str, str]]:
+    """The conventions the numbers depend on, stated next to them."""
+    out: list[tuple[str, str]] = []
+    idx = (d.get("settings") or {}).get("index") or {}
+    if d.get("index"):
+        eps = idx.get("epsilon", 0.0)
+        out.append(
+            (
+                "Index conventions",
+                f"{idx.get('normalisation')} normalisation, {idx.get('method')} weights, "
+                + ("0 ln 0 = 0" if not eps else f"epsilon shift {eps}"),
+            )
+        )
+    ridge = (d.get("stirpat") or {}).get("ridge") or {}
+    if ridge:
+        conv = ridge.get("k_convention") or {}
+        out.append(
+            (
+                "Ridge k",
+                f"SPSS RIDGEREG scale k = {ridge.get('k')} ({ridge.get('k_rule')}; "
+                f"= MASS lambda {_fmt(conv.get('mass_lambda'), 3)}, statsmodels alpha "
+                f"{_fmt(conv.get('statsmodels_alpha'), 4)}); elasticities are B, not Beta",
+            )
+        )
+    dec = d.get("decomposition") or {}
+    if dec:
+        out.append(("LMDI zero rule", f"{dec.get('zero_handling')} (delta {dec.get('delta')})"))
+    return out
