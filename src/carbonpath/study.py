@@ -155,12 +155,6 @@ def load_study(path: str | Path | None = None) -> Study:
             )
         else:
             t = read_csv_table(p, label=name, required=required, optional=optional, encoding=enc)
-        if not t.rows and role in ("sectors", "energy", "economy", "emissions"):
-            raise StudyError(
-                "has a header but no data rows",
-                file=name,
-                fix=f"add the data rows under the header {','.join(required)}",
-            )
         inputs.append(
             {
                 "file": name,
@@ -226,6 +220,17 @@ def load_study(path: str | Path | None = None) -> Study:
             file=files["economy"],
             fix="add economy.csv with year,sector,variable,value,unit (output value, employment ...)",
         )
+    # a table without rows is a mistake, except economy.csv of an inventory-mode study
+    # (an imported inventory may come without economic data; analyses then say so)
+    needed = [sectors_t, economy_t if source == "energy" else None]
+    needed.append(energy_t if source == "energy" else emissions_t)
+    for t in needed:
+        if t is not None and not t.rows:
+            raise StudyError(
+                "has a header but no data rows",
+                file=t.label,
+                fix=f"add the data rows under the header {','.join(t.columns)}",
+            )
 
     codes = set(sectors["code"])
     years = (cfg["years"][0] - cfg["lead_years"], cfg["years"][1])
