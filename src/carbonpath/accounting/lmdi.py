@@ -422,9 +422,8 @@ def _tidy(df: pd.DataFrame, keys: list[str], candidates: Sequence[str], what: st
 class _Inputs:
     """The tidy tables of ``decompose``, validated and pivoted once to dense arrays.
 
-    ``c`` and ``e`` are (year x fuel x sector) so that ``c[y].T`` is the (sector x fuel)
-    matrix of one year with the memory layout a pandas pivot gives, which keeps every
-    sum bit-for-bit the same as pivoting each year separately.
+    ``c`` and ``e`` are (year x sector x fuel); ``c_f`` and ``e_f`` say per year whether
+    that year's matrix is handed on in Fortran order (see ``_cube``).
     """
 
     mode: str
@@ -433,25 +432,46 @@ class _Inputs:
     pairs: list[tuple[int, int]]
     position: dict[int, int]  # data year -> index along the first axis
     c: np.ndarray
+    c_f: np.ndarray
     e: np.ndarray | None
+    e_f: np.ndarray | None
     q: np.ndarray  # (year x sector)
     q_known: np.ndarray  # (year x sector) bool: output given
 
+    def matrix(self, which: str, year: int) -> np.ndarray:
+        """The (sector x fuel) matrix of CO2 (``"c"``) or energy (``"e"``) in ``year``."""
+        pos = self.position[year]
+        cube, fortran = (self.c, self.c_f) if which == "c" else (self.e, self.e_f)
+        assert cube is not None and fortran is not None
+        return np.asfortranarray(cube[pos]) if fortran[pos] else cube[pos]
 
-def _cube(tab: pd.DataFrame, years: list[int], sectors: list[str], fuels: list[str]) -> np.ndarray:
-    """(year x fuel x sector) array of a year/sector/fuel/value table, 0 where absent.
+
+def _cube(
+    tab: pd.DataFrame, years: list[int], sectors: list[str], fuels: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(year x sector x fuel) array of a year/sector/fuel/value table, 0 where absent.
 
     Rows are unique (``_tidy``), so each cell is 0.0 + value, as a pivot-table sum gives.
+    Also returns, per year, whether the matrix goes on in Fortran order: a per-year
+    ``pivot_table(...).reindex(...).to_numpy()`` is Fortran-ordered exactly when every
+    sector but not every fuel has rows that year, and numpy's sum over >= 8 fuels rounds
+    differently in the two orders; keeping the order keeps results bit-for-bit stable.
     """
     import pandas as pd
 
     yi = pd.Index(years).get_indexer(tab["year"])
     keep = yi >= 0
+    yi = yi[keep]
     si = pd.Index(sectors).get_indexer(tab["sector"][keep])
     fi = pd.Index(fuels).get_indexer(tab["fuel"][keep])
-    out = np.zeros((len(years), len(fuels), len(sectors)))
-    out[yi[keep], fi, si] += tab["value"].to_numpy(dtype=float)[keep]
-    return out
+    out = np.zeros((len(years), len(sectors), len(fuels)))
+    out[yi, si, fi] += tab["value"].to_numpy(dtype=float)[keep]
+    has_sector = np.zeros((len(years), len(sectors)), dtype=bool)
+    has_fuel = np.zeros((len(years), len(fuels)), dtype=bool)
+    has_sector[yi, si] = True
+    has_fuel[yi, fi] = True
+    fortran = has_sector.all(axis=1) & ~has_fuel.all(axis=1)
+    return out, fortran
 
 
 def _prepare(
@@ -504,14 +524,18 @@ def _prepare(
     q_known = np.zeros(q.shape, dtype=bool)
     q[yi[keep], si] = q_tab["value"].to_numpy(dtype=float)[keep]
     q_known[yi[keep], si] = True
+    c, c_f = _cube(c_tab, data_years, sectors, fuels)
+    e, e_f = (None, None) if e_tab is None else _cube(e_tab, data_years, sectors, fuels)
     return _Inputs(
         mode=mode,
         sectors=sectors,
         fuels=fuels,
         pairs=pairs,
         position={y: i for i, y in enumerate(data_years)},
-        c=_cube(c_tab, data_years, sectors, fuels),
-        e=None if e_tab is None else _cube(e_tab, data_years, sectors, fuels),
+        c=c,
+        c_f=c_f,
+        e=e,
+        e_f=e_f,
         q=q,
         q_known=q_known,
     )
@@ -544,12 +568,11 @@ def _period_effects(inputs: _Inputs, delta: float, zero_limits: bool) -> list[_P
     treatment = "analytical limit" if zero_limits else f"small value {delta:g}"
     out: list[_PeriodEffects] = []
     for y0, y1 in inputs.pairs:
-        c0, c1 = inputs.c[inputs.position[y0]].T, inputs.c[inputs.position[y1]].T
+        c0, c1 = inputs.matrix("c", y0), inputs.matrix("c", y1)
         q0, q1 = _q_vector(inputs, y0), _q_vector(inputs, y1)
         zero_rows: list[dict[str, object]] = []
         if inputs.mode == "energy":
-            assert inputs.e is not None
-            e0, e1 = inputs.e[inputs.position[y0]].T, inputs.e[inputs.position[y1]].T
+            e0, e1 = inputs.matrix("e", y0), inputs.matrix("e", y1)
             cells = decompose_pair_energy(
                 c0, c1, e0, e1, q0, q1, delta=delta, zero_limits=zero_limits
             )

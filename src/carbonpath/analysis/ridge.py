@@ -73,6 +73,44 @@ def k_grid(start: float = 0.0, stop: float = 1.0, step: float = 0.01) -> np.ndar
     return np.round(start + step * np.arange(count + 1), 12)
 
 
+def _correlation_arrays(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, ...]:
+    """R, r, xbar, s_x, ybar, s_y of one sample (y (n,), X (n, p)) or of a stack of
+    samples (y (m, n), X (m, n, p)): Z = (X - xbar) / (s_x sqrt(n - 1)), zy likewise,
+    R = Z'Z, r = Z'zy.  Stacked samples give, sample by sample, the same numbers as
+    one sample at a time (same numpy/BLAS calls on each)."""
+    n = X.shape[-2]
+    xbar = X.mean(axis=-2)
+    sx = X.std(axis=-2, ddof=1)
+    ybar = y.mean(axis=-1)
+    sy = y.std(axis=-1, ddof=1)
+    Z = (X - xbar[..., None, :]) / (sx * np.sqrt(n - 1))[..., None, :]
+    zy = (y - ybar[..., None]) / (sy * np.sqrt(n - 1))[..., None]
+    Zt = np.swapaxes(Z, -1, -2)
+    return Zt @ Z, (Zt @ zy[..., None])[..., 0], xbar, sx, ybar, sy
+
+
+def _singular(R: np.ndarray, k: float) -> np.ndarray:
+    """Whether R + kI is numerically singular (smallest / largest eigenvalue <=
+    SINGULAR_RATIO), for one matrix or a stack."""
+    ev = np.linalg.eigvalsh(R + k * np.eye(R.shape[-1]))
+    return ev[..., 0] <= SINGULAR_RATIO * ev[..., -1]
+
+
+def _solve(R: np.ndarray, r: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
+    """Beta = (R + kI)^-1 r and (R + kI)^-1, for one problem or a stack."""
+    A = np.linalg.inv(R + k * np.eye(R.shape[-1]))
+    return (A @ r[..., None])[..., 0], A
+
+
+def _unstandardise(
+    beta: np.ndarray, sx: np.ndarray, sy: np.ndarray, xbar: np.ndarray, ybar: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """B = Beta s_y / s_x and b0 = ybar - B'xbar, for one fit or a stack."""
+    B = beta * np.asarray(sy)[..., None] / sx
+    b0 = ybar - (B[..., None, :] @ xbar[..., :, None])[..., 0, 0]
+    return B, b0
+
+
 @dataclass(frozen=True)
 class CorrelationForm:
     """Sufficient statistics of the correlation-form problem."""
@@ -89,29 +127,15 @@ class CorrelationForm:
     @classmethod
     def from_data(cls, y: np.ndarray, X: np.ndarray) -> CorrelationForm:
         n, p = X.shape
-        sx = X.std(axis=0, ddof=1)
-        sy = float(y.std(ddof=1))
-        Z = (X - X.mean(axis=0)) / (sx * np.sqrt(n - 1))
-        zy = (y - y.mean()) / (sy * np.sqrt(n - 1))
-        return cls(
-            n=n,
-            p=p,
-            R=Z.T @ Z,
-            r=Z.T @ zy,
-            xbar=X.mean(axis=0),
-            sx=sx,
-            ybar=float(y.mean()),
-            sy=sy,
-        )
+        R, r, xbar, sx, ybar, sy = _correlation_arrays(y, X)
+        return cls(n=n, p=p, R=R, r=r, xbar=xbar, sx=sx, ybar=float(ybar), sy=float(sy))
 
     def is_singular(self, k: float) -> bool:
-        ev = np.linalg.eigvalsh(self.R + k * np.eye(self.p))
-        return bool(ev[0] <= SINGULAR_RATIO * ev[-1])
+        return bool(_singular(self.R, k))
 
     def beta(self, k: float) -> tuple[np.ndarray, np.ndarray]:
         """Standardized coefficients and (R + kI)^-1."""
-        A = np.linalg.inv(self.R + k * np.eye(self.p))
-        return A @ self.r, A
+        return _solve(self.R, self.r, k)
 
     def r2(self, beta: np.ndarray) -> float:
         return float(2.0 * beta @ self.r - beta @ self.R @ beta)
@@ -204,8 +228,7 @@ class RidgeFit:
 
 def _fit_stats(cf: CorrelationForm, k: float) -> tuple:
     b_std, A = cf.beta(k)
-    B = b_std * cf.sy / cf.sx
-    b0 = cf.ybar - B @ cf.xbar
+    B, b0 = _unstandardise(b_std, cf.sx, cf.sy, cf.xbar, cf.ybar)
     return b_std, A, B, b0
 
 
@@ -281,6 +304,24 @@ class BootstrapIntervals:
     draws: np.ndarray | None = None  # (valid, p): the B of every valid resample
 
 
+BOOTSTRAP_CHUNK = 4_000_000  # resampled values held at once (bounds memory)
+
+
+def _bootstrap_fits(
+    yy: np.ndarray, XX: np.ndarray, k: float, idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Beta, B and b0 of the resamples ``idx`` (replicates x n row numbers), skipping
+    resamples with a constant column or a singular R + kI.  All replicates are fitted
+    together on stacked arrays; each gives the same numbers as fitting it alone."""
+    ys, Xs = yy[idx], XX[idx]  # (replicates, n) and (replicates, n, p)
+    varies = (np.ptp(ys, axis=1) != 0) & np.all(np.ptp(Xs, axis=1) != 0, axis=1)
+    R, r, xbar, sx, ybar, sy = _correlation_arrays(ys[varies], Xs[varies])
+    ok = ~_singular(R, k)
+    b_std, _ = _solve(R[ok], r[ok], k)
+    B, b0 = _unstandardise(b_std, sx[ok], sy[ok], xbar[ok], ybar[ok])
+    return b_std, B, b0
+
+
 def bootstrap_ridge(
     y: Sequence[float] | np.ndarray,
     X: Sequence[Sequence[float]] | np.ndarray,
@@ -300,38 +341,37 @@ def bootstrap_ridge(
     yy, XX, _ = validate_design(y, X, None, allow_collinear=True)
     n, p = XX.shape
     rng = np.random.default_rng(seed)
-    draws_b = []
-    draws_beta = []
-    draws_c = []
-    for _ in range(int(replications)):
-        idx = rng.integers(0, n, size=n)
-        ys, Xs = yy[idx], XX[idx]
-        if np.ptp(ys) == 0 or np.any(np.ptp(Xs, axis=0) == 0):
-            continue
-        cf = CorrelationForm.from_data(ys, Xs)
-        if cf.is_singular(k):
-            continue
-        b_std, _, B, b0 = _fit_stats(cf, k)
-        draws_b.append(B)
-        draws_beta.append(b_std)
-        draws_c.append(b0)
+    total = int(max(replications, 0))
+    chunk = max(1, BOOTSTRAP_CHUNK // (n * (p + 1)))
+    parts = []
+    for start in range(0, total, chunk):
+        # rng.integers(0, n, size=(m, n)) draws the same numbers as m successive
+        # rng.integers(0, n, size=n), one per replicate
+        idx = rng.integers(0, n, size=(min(chunk, total - start), n))
+        parts.append(_bootstrap_fits(yy, XX, k, idx))
+    b_std, B, b0 = (
+        (np.concatenate([part[i] for part in parts]) for i in range(3))
+        if parts
+        else (np.empty((0, p)), np.empty((0, p)), np.empty(0))
+    )
     lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
-    if len(draws_b) < 2:
+    valid = B.shape[0]
+    if valid < 2:
         nan2 = np.full((p, 2), np.nan)
         return BootstrapIntervals(
-            level, int(replications), len(draws_b), (np.nan, np.nan), nan2, nan2, None
+            level, int(replications), valid, (np.nan, np.nan), nan2, nan2, None
         )
-    bb = np.percentile(np.array(draws_b), [lo, hi], axis=0).T
-    bs = np.percentile(np.array(draws_beta), [lo, hi], axis=0).T
-    cc = np.percentile(np.array(draws_c), [lo, hi])
+    bb = np.percentile(B, [lo, hi], axis=0).T
+    bs = np.percentile(b_std, [lo, hi], axis=0).T
+    cc = np.percentile(b0, [lo, hi])
     return BootstrapIntervals(
         level=level,
         replications=int(replications),
-        valid=len(draws_b),
+        valid=valid,
         const=(float(cc[0]), float(cc[1])),
         b=bb,
         beta=bs,
-        draws=np.array(draws_b),
+        draws=B,
     )
 
 

@@ -6,7 +6,8 @@ normalisation, an entropy epsilon and an indicator to leave out (or none), recom
 the index for every draw and summarises, per row (year): the median and 5-95 %
 percentiles of the score and of the rank (1 = best), and the mean absolute rank shift
 against the baseline ranking, ``R_S = mean_i |rank_base(i) - rank_draw(i)|`` (handbook
-eq. for the average shift in ranks).  Identical configurations are computed once.
+eq. for the average shift in ranks).  Identical configurations are computed once, on
+numpy arrays (the array cores of normalise.py and weights.py).
 
 :func:`bootstrap_entropy_weights` resamples rows (years) with replacement, redoes the
 min-max normalisation and entropy weights on each resample (vectorised) and reports
@@ -19,12 +20,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from carbonpath.analysis.composite import composite_scores
-from carbonpath.analysis.normalise import normalise
-from carbonpath.analysis.weights import compute_weights
+from carbonpath.analysis.normalise import (
+    check_columns,
+    normalise,
+    normalise_columns,
+    parse_direction,
+)
+from carbonpath.analysis.weights import compute_weights, weight_columns
 from carbonpath.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -61,12 +67,52 @@ def _ranks(scores):
     return pd.Series(scores).rank(ascending=False, method="min").to_numpy()
 
 
-def _index(raw, directions, method, norm, eps, drop):
-    cols = [c for c in raw.columns if c != drop]
-    sub = raw[cols]
-    x = normalise(sub, {c: directions[c] for c in cols}, norm).values
-    w = compute_weights(x, method, epsilon=eps).weights
-    return composite_scores(x, w).to_numpy()
+def _ranks_rows(scores):
+    """``_ranks`` of every row of a (draws x rows) matrix: 1 + the number of higher scores."""
+    import numpy as np
+
+    if not np.isfinite(scores).all():  # missing scores: let pandas rank them
+        return np.vstack([_ranks(s) for s in scores])
+    higher = scores[:, None, :] > scores[:, :, None]
+    return 1.0 + higher.sum(axis=2).astype(float)
+
+
+WEIGHT_COLUMN_METHODS = ("entropy", "critic", "cv", "equal")
+
+
+@dataclass(frozen=True)
+class _Indicators:
+    """The raw indicator matrix as (indicators x rows), C-ordered, with its labels."""
+
+    cols: np.ndarray
+    names: list
+    rows: list
+
+
+def _index_columns(data: _Indicators, directions, method, norm, eps, drop) -> np.ndarray:
+    """Composite scores (eq. 6) of one configuration: the indicators but ``drop``,
+    normalised with ``norm`` and weighted with ``method``.  Works on numpy arrays with
+    the same arithmetic and errors as ``normalise`` -> ``compute_weights`` ->
+    ``composite_scores`` on DataFrames (the weighted sum is the same BLAS product)."""
+    import numpy as np
+
+    keep = [j for j, c in enumerate(data.names) if c != drop]
+    names = [data.names[j] for j in keep]
+    given = [directions[c] for c in names]
+    cols = data.cols[keep]
+    check_columns(cols, names, data.rows)
+    sign = np.array([parse_direction(d) for d in given], dtype=float)
+    x, _ = normalise_columns(cols, sign, norm, names, data.rows)
+    if method in WEIGHT_COLUMN_METHODS:
+        w = weight_columns(x, method, names, epsilon=eps)
+    else:
+        import pandas as pd
+
+        frame = pd.DataFrame(x.T, index=data.rows, columns=names)
+        w = compute_weights(frame, method, epsilon=eps).weights.to_numpy(dtype=float)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise InputError("weights must be finite and >= 0")
+    return x.T @ w
 
 
 def monte_carlo(
@@ -98,8 +144,15 @@ def monte_carlo(
         raise InputError("robustness analysis needs at least 2 indicators")
     warns: list[str] = []
     rows = raw.index
+    # the raw matrix once as (indicators x rows) arrays for the inner loop
+    a = raw.astype(float)
+    data = _Indicators(np.ascontiguousarray(a.to_numpy().T), list(a.columns), list(a.index))
+
+    def index(*config):
+        return _index_columns(data, directions, *config)
+
     if baseline_scores is None:
-        base = _index(raw, directions, baseline[0], baseline[1], baseline[2], None)
+        base = index(baseline[0], baseline[1], baseline[2], None)
     else:
         base = baseline_scores.reindex(rows).to_numpy(dtype=float)
     base_rank = _ranks(base)
@@ -129,7 +182,7 @@ def monte_carlo(
         key = (m, nm, e if m == "entropy" else 0.0, d)
         if key not in by_key:
             try:
-                by_key[key] = _index(raw, directions, *key)
+                by_key[key] = index(*key)
             except InputError as exc:
                 by_key[key] = None
                 failures.setdefault(f"{m}/{nm}/drop={d}", exc.message)
@@ -140,7 +193,7 @@ def monte_carlo(
     if not used:
         raise InputError("robustness: no Monte Carlo configuration could be computed")
     scores = np.vstack([cache[k] for k in used])  # draws x rows
-    ranks = np.vstack([_ranks(s) for s in scores])
+    ranks = _ranks_rows(scores)
     shift = np.abs(ranks - base_rank)
     summary = pd.DataFrame(
         {
@@ -194,8 +247,6 @@ def bootstrap_entropy_weights(
     """
     import numpy as np
     import pandas as pd
-
-    from carbonpath.analysis.normalise import parse_direction
 
     if draws < 1:
         raise InputError(f"bootstrap draws must be >= 1, got {draws}")

@@ -21,13 +21,14 @@ A constant column carries no information: it gets weight 0, is listed in
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from carbonpath.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "entropy_weights",
     "equal_weights",
     "user_weights",
+    "weight_columns",
 ]
 
 METHODS = ("entropy", "critic", "cv", "equal", "user")
@@ -56,6 +58,39 @@ class WeightResult:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _prepare_columns(
+    cols: np.ndarray, names: Sequence[object], what: str
+) -> tuple[np.ndarray, list[str]]:
+    """Checks shared by every method on the (indicators x rows) matrix ``cols``.
+
+    Returns the mask of constant (excluded) indicators and their warnings.
+    """
+    import numpy as np
+
+    if cols.shape[1] < 2:
+        raise InputError(f"{what} weights need at least 2 observations, got {cols.shape[1]}")
+    if cols.shape[0] < 1:
+        raise InputError(f"{what} weights need at least one indicator")
+    finite = np.isfinite(cols).all(axis=1)
+    if not finite.all():
+        bad = [c for c, ok in zip(names, finite, strict=True) if not ok]
+        raise InputError(
+            f"{what} weights: indicator(s) {', '.join(map(str, bad))} have missing or non-finite values"
+        )
+    excluded = cols.max(axis=1) == cols.min(axis=1)
+    warns = [
+        f"indicator '{c}' is constant and carries no information; it is excluded (weight 0)"
+        for c, flat in zip(names, excluded, strict=True)
+        if flat
+    ]
+    if excluded.all():
+        raise InputError(
+            f"{what} weights: every indicator is constant",
+            fix="check the data; a composite index needs indicators that vary",
+        )
+    return excluded, warns
+
+
 def _prepare(x: pd.DataFrame, what: str) -> tuple[pd.DataFrame, tuple[str, ...], list[str]]:
     import numpy as np
 
@@ -64,51 +99,55 @@ def _prepare(x: pd.DataFrame, what: str) -> tuple[pd.DataFrame, tuple[str, ...],
     if x.shape[1] < 1:
         raise InputError(f"{what} weights need at least one indicator")
     v = x.astype(float)
-    if not np.isfinite(v.to_numpy()).all():
-        bad = [c for c in v.columns if not np.isfinite(v[c].to_numpy()).all()]
-        raise InputError(
-            f"{what} weights: indicator(s) {', '.join(map(str, bad))} have missing or non-finite values"
-        )
-    excluded = tuple(c for c in v.columns if v[c].max() == v[c].min())
-    warns = [
-        f"indicator '{c}' is constant and carries no information; it is excluded (weight 0)"
-        for c in excluded
-    ]
-    if len(excluded) == v.shape[1]:
-        raise InputError(
-            f"{what} weights: every indicator is constant",
-            fix="check the data; a composite index needs indicators that vary",
-        )
-    return v, excluded, warns
+    cols = np.ascontiguousarray(v.to_numpy().T)
+    excluded, warns = _prepare_columns(cols, list(v.columns), what)
+    return v, tuple(c for c, flat in zip(v.columns, excluded, strict=True) if flat), warns
+
+
+def _normalised_weights(raw: np.ndarray) -> np.ndarray:
+    """``raw / sum(raw)``; raw holds 0 for excluded indicators."""
+    total = float(raw.sum())
+    if not total > 0:
+        raise InputError("the weights sum to 0; no indicator carries information")
+    return raw / total
 
 
 def _finish(v: pd.DataFrame, raw: Mapping[str, float]) -> pd.Series:
-    import pandas as pd
-
-    w = pd.Series({c: float(raw.get(c, 0.0)) for c in v.columns}, dtype=float)
-    total = float(w.sum())
-    if not total > 0:
-        raise InputError("the weights sum to 0; no indicator carries information")
-    return w / total
-
-
-def entropy_weights(x: pd.DataFrame, epsilon: float = 0.0) -> WeightResult:
-    """Entropy weights, reference paper eqs. (2)-(5), ``0 ln 0 = 0``; optional epsilon shift."""
     import numpy as np
     import pandas as pd
 
-    v, excluded, warns = _prepare(x, "entropy")
+    full = np.array([float(raw.get(c, 0.0)) for c in v.columns], dtype=float)
+    return pd.Series(dict(zip(v.columns, _normalised_weights(full), strict=True)), dtype=float)
+
+
+# Array cores.  ``a`` is the (rows x informative indicators) matrix as
+# ``DataFrame.to_numpy()`` gives it; the arithmetic follows the formulas of the module
+# docstring in the same order as numpy/pandas evaluate them on that matrix.
+
+
+def _check_epsilon(epsilon: float) -> None:
+    import numpy as np
+
     if not (np.isfinite(epsilon) and epsilon >= 0):
         raise InputError(f"epsilon must be a finite number >= 0, got {epsilon}")
-    if (v.to_numpy() < 0).any():
-        neg = [c for c in v.columns if (v[c] < 0).any()]
+
+
+def _check_non_negative(cols: np.ndarray, names: Sequence[object]) -> None:
+    negative = (cols < 0).any(axis=1)
+    if negative.any():
+        neg = [c for c, bad in zip(names, negative, strict=True) if bad]
         raise InputError(
             f"entropy weights need non-negative values; indicator(s) {', '.join(map(str, neg))} have negative values",
             fix="normalise first (min-max)",
         )
-    n = v.shape[0]
-    keep = [c for c in v.columns if c not in excluded]
-    a = v[keep].to_numpy() + epsilon
+
+
+def _entropy_core(a: np.ndarray, epsilon: float) -> np.ndarray:
+    """Entropy E_j of each column (eqs. 2-4), ``0 ln 0 = 0``, after the shift epsilon."""
+    import numpy as np
+
+    n = a.shape[0]
+    a = a + epsilon
     colsum = a.sum(axis=0)
     if (
         colsum <= 0
@@ -117,7 +156,83 @@ def entropy_weights(x: pd.DataFrame, epsilon: float = 0.0) -> WeightResult:
     p = a / colsum
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = -plogp.sum(axis=0) / np.log(n)
+    return -plogp.sum(axis=0) / np.log(n)
+
+
+def _critic_core(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """sigma_j, conflict sum_k (1 - r_jk) and information C_j; True when all C_j = 0
+    (then C = 1 for every column: equal weights)."""
+    import numpy as np
+
+    sigma = a.std(axis=0, ddof=1)
+    r = np.corrcoef(a, rowvar=False) if a.shape[1] > 1 else np.ones((1, 1))
+    r = np.atleast_2d(r)
+    conflict = (1.0 - r).sum(axis=0)
+    info = sigma * conflict
+    if not info.sum() > 0:
+        return sigma, conflict, np.ones_like(info), True
+    return sigma, conflict, info, False
+
+
+def _cv_core(a: np.ndarray, names: Sequence[object]) -> np.ndarray:
+    """sd_j / mean_j with pandas' mean and two-pass sample sd of each column."""
+    import numpy as np
+
+    from carbonpath.analysis.normalise import column_sd
+
+    mean = a.sum(axis=0, dtype=np.float64) / float(a.shape[0])
+    if (mean <= 0).any():
+        bad = [str(c) for c, m in zip(names, mean, strict=True) if m <= 0]
+        raise InputError(
+            f"coefficient-of-variation weights need a positive mean; indicator(s) {', '.join(bad)} have mean <= 0",
+            fix="normalise first (min-max)",
+        )
+    return column_sd(np.ascontiguousarray(a.T)) / mean
+
+
+CRITIC_EQUAL_WARNING = (
+    "CRITIC: all informative indicators are perfectly correlated; equal weights used"
+)
+
+
+def weight_columns(
+    cols: np.ndarray, method: str, names: Sequence[object], *, epsilon: float = 0.0
+) -> np.ndarray:
+    """Weights (summing to 1, 0 for constant indicators) of ``method`` in entropy,
+    critic, cv or equal, on the (indicators x rows) matrix ``cols`` with one C-contiguous
+    row per indicator (the array core of :func:`compute_weights`; same errors)."""
+    import numpy as np
+
+    what = {"entropy": "entropy", "critic": "CRITIC", "cv": "coefficient-of-variation"}
+    if method not in ("entropy", "critic", "cv", "equal"):
+        raise InputError(f"weight_columns does not support method '{method}'")
+    excluded, _ = _prepare_columns(cols, names, what.get(method, method))
+    keep = ~excluded
+    kept_names = [c for c, k in zip(names, keep, strict=True) if k]
+    full = np.zeros(cols.shape[0])
+    if method == "entropy":
+        _check_epsilon(epsilon)
+        _check_non_negative(cols, names)
+        full[keep] = 1.0 - _entropy_core(cols[keep].T, epsilon)
+    elif method == "critic":
+        full[keep] = _critic_core(cols[keep].T)[2]
+    elif method == "cv":
+        full[keep] = _cv_core(cols[keep].T, kept_names)
+    else:
+        full[keep] = 1.0
+    return _normalised_weights(full)
+
+
+def entropy_weights(x: pd.DataFrame, epsilon: float = 0.0) -> WeightResult:
+    """Entropy weights, reference paper eqs. (2)-(5), ``0 ln 0 = 0``; optional epsilon shift."""
+    import numpy as np
+    import pandas as pd
+
+    v, excluded, warns = _prepare(x, "entropy")
+    _check_epsilon(epsilon)
+    _check_non_negative(np.ascontiguousarray(v.to_numpy().T), list(v.columns))
+    keep = [c for c in v.columns if c not in excluded]
+    e = _entropy_core(v[keep].to_numpy(), epsilon)
     ent = pd.Series(1.0, index=v.columns)
     ent[keep] = e
     div = 1.0 - ent
@@ -128,23 +243,14 @@ def entropy_weights(x: pd.DataFrame, epsilon: float = 0.0) -> WeightResult:
 
 def critic_weights(x: pd.DataFrame) -> WeightResult:
     """CRITIC weights ``sigma_j sum_k (1 - r_jk)`` on the normalised, direction-applied matrix."""
-    import numpy as np
     import pandas as pd
 
     v, excluded, warns = _prepare(x, "CRITIC")
     keep = [c for c in v.columns if c not in excluded]
-    a = v[keep].to_numpy()
-    sigma = a.std(axis=0, ddof=1)
-    r = np.corrcoef(a, rowvar=False) if len(keep) > 1 else np.ones((1, 1))
-    r = np.atleast_2d(r)
-    conflict = (1.0 - r).sum(axis=0)
-    info = sigma * conflict
-    if not info.sum() > 0:
+    sigma, conflict, info, equal = _critic_core(v[keep].to_numpy())
+    if equal:
         # A single informative column (or all perfectly correlated): conflict is 0 for all.
-        warns.append(
-            "CRITIC: all informative indicators are perfectly correlated; equal weights used"
-        )
-        info = np.ones_like(info)
+        warns.append(CRITIC_EQUAL_WARNING)
     sig = pd.Series(0.0, index=v.columns)
     con = pd.Series(0.0, index=v.columns)
     inf = pd.Series(0.0, index=v.columns)
@@ -160,14 +266,7 @@ def cv_weights(x: pd.DataFrame) -> WeightResult:
 
     v, excluded, warns = _prepare(x, "coefficient-of-variation")
     keep = [c for c in v.columns if c not in excluded]
-    mean = v[keep].mean()
-    if (mean <= 0).any():
-        bad = [str(c) for c in mean.index[mean <= 0]]
-        raise InputError(
-            f"coefficient-of-variation weights need a positive mean; indicator(s) {', '.join(bad)} have mean <= 0",
-            fix="normalise first (min-max)",
-        )
-    cv = v[keep].std(ddof=1) / mean
+    cv = _cv_core(v[keep].to_numpy(), keep)
     full = pd.Series(0.0, index=v.columns)
     full[keep] = cv
     w = _finish(v, full[keep].to_dict())

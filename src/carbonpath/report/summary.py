@@ -84,7 +84,8 @@ def summary_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
 def _conventions(d: dict[str, Any]) -> list[tuple[str, str]]:
     """The conventions the numbers depend on, stated next to them."""
     out: list[tuple[str, str]] = []
-    idx = (d.get("settings") or {}).get("index") or {}
+    idx = (d.get("settings") or {}).get("index")
+    idx = idx if isinstance(idx, dict) else {}
     if d.get("index"):
         eps = idx.get("epsilon", 0.0)
         out.append(
@@ -96,7 +97,8 @@ def _conventions(d: dict[str, Any]) -> list[tuple[str, str]]:
         )
     ridge = (d.get("stirpat") or {}).get("ridge") or {}
     if ridge:
-        conv = ridge.get("k_convention") or {}
+        conv = ridge.get("k_convention")
+        conv = conv if isinstance(conv, dict) else {}
         out.append(
             (
                 "Ridge k",
