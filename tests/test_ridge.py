@@ -218,6 +218,7 @@ def test_bootstrap_percentiles_reproduced_independently():
         draws.append(beta * ys.std(ddof=1) / Xs.std(axis=0, ddof=1))
     expected = np.percentile(np.array(draws), [2.5, 97.5], axis=0).T
     np.testing.assert_allclose(res.b, expected, rtol=1e-9)
+    np.testing.assert_allclose(res.draws, np.array(draws), rtol=1e-9)  # scenario intervals use them
     assert res.valid == len(draws)
     again = bootstrap_ridge(y, X, k, replications=300, seed=42)
     np.testing.assert_array_equal(again.b, res.b)
