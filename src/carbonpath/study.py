@@ -19,27 +19,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from carbonpath.accounting.factors import COLUMNS as FACTOR_FILE_COLUMNS
 from carbonpath.errors import StudyError
 from carbonpath.io import study_toml
 from carbonpath.io.tables import Table, parse_number, parse_year, read_csv_table
 from carbonpath.units import parse_unit
+from carbonpath.variables import ECONOMY_VARIABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.results import Results
 
 BUILTIN = "beijing"
 
-#: economy variables carbonpath knows -> required dimension
-KNOWN_VARIABLES: dict[str, str] = {
-    "output_value": "currency",
-    "value_added": "currency",
-    "operating_revenue": "currency",
-    "employment": "headcount",
-    "rd_expenditure": "currency",
-    "energy_total": "energy",
-    "gdp": "currency",
-    "rd_institutions": "count",
-}
+KNOWN_VARIABLES = ECONOMY_VARIABLES
 
 ROLES = ("member", "reference", "region")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,31}$")
@@ -313,20 +305,7 @@ def load_study(path: str | Path | None = None) -> Study:
     )
 
 
-FACTOR_COLUMNS = [
-    "label",
-    "ncv",
-    "ncv_unit",
-    "physical_unit",
-    "carbon_content",
-    "oxidation",
-    "tce_factor",
-    "ncv_lo",
-    "ncv_hi",
-    "cc_lo",
-    "cc_hi",
-    "source",
-]
+FACTOR_COLUMNS = [c for c in FACTOR_FILE_COLUMNS if c != "fuel"]
 
 
 def _read_sectors(t: Table, cfg: dict[str, Any]) -> pd.DataFrame:

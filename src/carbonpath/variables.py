@@ -20,6 +20,22 @@ from carbonpath.io.study_toml import suggest
 
 SCOPE_WORDS = ("modern", "reference", "region")
 
+#: economy variables carbonpath knows -> the dimension their unit must have
+#: (docs/study-format.md); a study declares others under [variables]
+ECONOMY_VARIABLES: dict[str, str] = {
+    "output_value": "currency",
+    "value_added": "currency",
+    "operating_revenue": "currency",
+    "employment": "headcount",
+    "rd_expenditure": "currency",
+    "energy_total": "energy",
+    "gdp": "currency",
+    "rd_institutions": "count",
+}
+
+#: variables the resolver derives from the energy data and the emissions
+DERIVED_VARIABLES = ("co2", "energy", "electricity")
+
 
 class Resolver:
     """Resolve ``(variable, scope)`` to a Series; see the module docstring."""

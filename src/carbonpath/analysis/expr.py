@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carbonpath.errors import InputError
+from carbonpath.variables import DERIVED_VARIABLES, ECONOMY_VARIABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -50,21 +51,7 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
 
 #: Variables every study offers through the scope resolver (docs/architecture.md).
 #: Fuel names are also valid; a study may pass its own list to :func:`parse`.
-KNOWN_VARIABLES: frozenset[str] = frozenset(
-    {
-        "output_value",
-        "value_added",
-        "operating_revenue",
-        "employment",
-        "rd_expenditure",
-        "energy_total",
-        "gdp",
-        "rd_institutions",
-        "co2",
-        "energy",
-        "electricity",
-    }
-)
+KNOWN_VARIABLES: frozenset[str] = frozenset(ECONOMY_VARIABLES) | frozenset(DERIVED_VARIABLES)
 
 _SCOPE_WORDS = ("modern", "reference", "region")
 _SCOPE_RE = re.compile(r"^(group:[A-Za-z0-9_\-. ]+|[A-Za-z0-9_\-.]+)$")

@@ -42,18 +42,10 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.units import TCE_GJ
+from carbonpath.variables import ECONOMY_VARIABLES
 
 #: known economy variables -> required dimension (as in docs/study-format.md)
-EXPECTED_DIMENSIONS: dict[str, str] = {
-    "output_value": "currency",
-    "value_added": "currency",
-    "operating_revenue": "currency",
-    "employment": "headcount",
-    "rd_expenditure": "currency",
-    "energy_total": "energy",
-    "gdp": "currency",
-    "rd_institutions": "count",
-}
+EXPECTED_DIMENSIONS = ECONOMY_VARIABLES
 ENERGY_DIMENSIONS = ("mass", "volume", "energy")
 COUNT_DIMENSIONS = ("headcount", "count")
 #: variables that add up over sectors (members vs reference); gdp is region-wide
