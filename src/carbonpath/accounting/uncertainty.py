@@ -182,6 +182,100 @@ def approach1_trend(
     }
 
 
+def _check_distribution(distribution: str) -> None:
+    if distribution not in DISTRIBUTIONS:
+        raise InputError(
+            f"unknown distribution '{distribution}'", fix=f"use one of {', '.join(DISTRIBUTIONS)}"
+        )
+
+
+def _one(
+    rng: np.random.Generator, size: tuple[int, ...], uu: np.ndarray, distribution: str
+) -> np.ndarray:
+    """Multipliers of shape ``size`` for half-widths ``uu`` (broadcast); see the docstring."""
+    if distribution == "normal":
+        z = rng.standard_normal(size)
+        z *= uu / Z95
+        z += 1.0
+        return z
+    if distribution == "lognormal":
+        s2 = np.log1p((uu / Z95) ** 2)
+        return np.exp(-s2 / 2.0 + rng.standard_normal(size) * np.sqrt(s2))
+    if distribution == "uniform":
+        return 1.0 + (rng.random(size) * 2.0 - 1.0) * (uu / 0.95)
+    h = uu / _TRI_95
+    # symmetric triangular on [-1, 1] as the difference of two uniforms' mean
+    return 1.0 + (rng.random(size) - rng.random(size)) * h
+
+
+class _Multipliers:
+    """Draws of :func:`draw_multipliers` for one ``u`` and distribution, chunk after chunk.
+
+    The distribution's parameters are computed once (not once per chunk), from the
+    same expressions on the same array as in :func:`_one`, and collapse to a scalar
+    when every ``u`` is equal; each chunk then takes the same random numbers in the
+    same order and the same floating-point operations per element as ``_one``, so the
+    multipliers are identical, bit for bit.
+    """
+
+    def __init__(self, u: np.ndarray, distribution: str) -> None:
+        _check_distribution(distribution)
+        self.u = np.asarray(u, dtype=float).ravel()
+        self.distribution = distribution
+        uu = self.u
+        if distribution == "normal":
+            params: tuple[Any, ...] = (uu / Z95,)
+        elif distribution == "lognormal":
+            s2 = np.log1p((uu / Z95) ** 2)
+            params = (-s2 / 2.0, np.sqrt(s2))
+        elif distribution == "uniform":
+            params = (uu / 0.95,)
+        else:
+            params = (uu / _TRI_95,)
+        if uu.size and bool(np.all(uu == uu[0])):  # one value: scalar arithmetic is faster
+            params = tuple(p[0] for p in params)
+        self.params = params
+
+    def draw(
+        self, rng: np.random.Generator, n: int, buffer: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``n`` x len(u) multipliers; non-positive ones are redrawn as in ``_one``.
+
+        ``buffer``: an optional C-ordered float array of that shape to fill instead of
+        allocating one (the same numbers either way; lognormal draws still allocate).
+        """
+        size = (n, self.u.size)
+        dist = self.distribution
+        if buffer is not None and buffer.shape != size:
+            raise ValueError(f"buffer of shape {buffer.shape} for {size} multipliers")
+        if dist == "normal":
+            out = rng.standard_normal(size, out=buffer)
+            out *= self.params[0]
+            out += 1.0
+        elif dist == "lognormal":
+            z = rng.standard_normal(size, out=buffer)
+            z *= self.params[1]
+            z += self.params[0]
+            return np.exp(z)  # lognormal draws are always positive
+        elif dist == "uniform":
+            out = rng.random(size, out=buffer)
+            out *= 2.0
+            out -= 1.0
+            out *= self.params[0]
+            out += 1.0
+        else:
+            out = rng.random(size, out=buffer)
+            out -= rng.random(size)
+            out *= self.params[0]
+            out += 1.0
+        bad = out <= 0.0
+        while bad.any():
+            rows, cols = np.nonzero(bad)
+            out[rows, cols] = _one(rng, (rows.size,), self.u[cols], dist)
+            bad = out <= 0.0
+        return out
+
+
 def draw_multipliers(
     rng: np.random.Generator, u: np.ndarray, n: int, distribution: str = "normal"
 ) -> np.ndarray:
@@ -190,36 +284,7 @@ def draw_multipliers(
     See the module docstring for each distribution's parameters.  Non-positive draws
     of normal, uniform and triangular multipliers are redrawn (truncation at 0).
     """
-    if distribution not in DISTRIBUTIONS:
-        raise InputError(
-            f"unknown distribution '{distribution}'", fix=f"use one of {', '.join(DISTRIBUTIONS)}"
-        )
-    u = np.asarray(u, dtype=float)
-    shape = (n, u.size)
-
-    def one(size: tuple[int, ...], uu: np.ndarray) -> np.ndarray:
-        if distribution == "normal":
-            z = rng.standard_normal(size)
-            z *= uu / Z95
-            z += 1.0
-            return z
-        if distribution == "lognormal":
-            s2 = np.log1p((uu / Z95) ** 2)
-            return np.exp(-s2 / 2.0 + rng.standard_normal(size) * np.sqrt(s2))
-        if distribution == "uniform":
-            return 1.0 + (rng.random(size) * 2.0 - 1.0) * (uu / 0.95)
-        h = uu / _TRI_95
-        # symmetric triangular on [-1, 1] as the difference of two uniforms' mean
-        return 1.0 + (rng.random(size) - rng.random(size)) * h
-
-    out = one(shape, u[None, :])
-    if distribution != "lognormal":
-        bad = out <= 0.0
-        while bad.any():
-            rows, cols = np.nonzero(bad)
-            out[rows, cols] = one((rows.size,), u[cols])
-            bad = out <= 0.0
-    return out
+    return _Multipliers(u, distribution).draw(rng, n)
 
 
 @dataclass(frozen=True)
@@ -254,6 +319,82 @@ class MonteCarloResult:
         )
 
 
+def _mc_inputs(
+    cells: pd.DataFrame, u_activity: Any
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """(co2_t, activity u per cell, sorted fuel names, fuel index per cell) of ``cells``.
+
+    Reads only the columns the Monte Carlo needs: no copy of the cell table.
+    """
+    need = {"year", "sector", "fuel", "co2_t"}
+    if not need <= set(cells.columns):
+        raise InputError("uncertainty needs cells with year, sector, fuel, co2_t")
+    base = cells["co2_t"].to_numpy(dtype=float)
+    n = base.size
+    if isinstance(u_activity, pd.Series | np.ndarray | list):
+        ua = np.asarray(u_activity, dtype=float)
+        if ua.shape != (n,):
+            raise InputError(
+                f"activity uncertainty has {ua.size} values for {n} cells",
+                fix="give one value per cell, or a single number",
+            )
+    else:
+        ua = np.full(n, float(u_activity))
+    if (ua < 0).any():
+        raise InputError("activity uncertainty must be 0 or more")
+    # sorted unique fuel names and each cell's position among them (as numpy.unique with
+    # return_inverse, by hashing instead of sorting every cell's name)
+    fuel_idx, fuels = pd.factorize(cells["fuel"].astype(str), sort=True)
+    if (fuel_idx < 0).any():
+        raise InputError("uncertainty needs a fuel name in every cell")
+    return base, ua, [str(f) for f in fuels], fuel_idx.astype(np.intp, copy=False)
+
+
+@dataclass
+class _Plan:
+    """How one grouping sums a chunk of draws x cells with a single ``bincount``.
+
+    Cell c of draw r goes to bin ``r * width + group(c) * n_fuels + fuel(c)``; cells
+    outside the grouping go to one spare bin after the last draw's bins, so no copy of
+    the kept cells is made and each bin still adds its cells in cell order.
+    """
+
+    name: str
+    groups: int
+    fuels: int
+    bins: np.ndarray  # per cell: group * n_fuels + fuel, or -1 when not included
+    partial: bool  # some cells are not included
+    flat: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    length: int = 0
+
+    @property
+    def width(self) -> int:
+        """Bins per draw: groups x fuels."""
+        return self.groups * self.fuels
+
+    def prepare(self, rows: int) -> None:
+        """Bins of a full chunk of ``rows`` draws, draw after draw (reused every chunk)."""
+        if rows == 1 and not self.partial:
+            self.flat = self.bins
+        else:
+            flat = np.arange(rows, dtype=np.intp)[:, None] * self.width + self.bins[None, :]
+            if self.partial:
+                flat[:, self.bins < 0] = rows * self.width  # the spare bin
+            self.flat = flat.ravel()
+        self.length = rows * self.width + (1 if self.partial else 0)
+
+    def sums(self, emissions: np.ndarray) -> np.ndarray:
+        """Draws x groups x fuels sums of ``emissions`` (draws x cells, C order)."""
+        d = emissions.shape[0]
+        flat = self.flat[: emissions.size]  # a shorter last chunk: its first rows
+        if self.partial:
+            by_bin = np.bincount(flat, weights=emissions.ravel(), minlength=self.length)
+            by_bin = by_bin[: d * self.width]
+        else:
+            by_bin = np.bincount(flat, weights=emissions.ravel(), minlength=d * self.width)
+        return by_bin.reshape(d, self.groups, self.fuels)
+
+
 def monte_carlo(
     cells: pd.DataFrame,
     u_activity: Any,
@@ -269,46 +410,50 @@ def monte_carlo(
     Per draw: factor multipliers per fuel (shared by all sectors and years), activity
     multipliers per cell; cell emission = co2_t x activity multiplier x factor
     multiplier; each grouping sums cells into its groups.  Returns every grouping's
-    draws (draws x groups); memory is draws x groups, not draws x cells.
+    draws (draws x groups); memory is chunk x cells plus draws x groups, never
+    draws x cells.
+
+    Random numbers: the factor multipliers of all draws first, then the activity
+    multipliers chunk by chunk (``chunk_elements // cells`` draws per chunk, at least
+    one).  Sums: per chunk, one ``bincount`` per grouping over group x fuel bins (in
+    cell order), then each bin is scaled by its fuel's factor draw and the fuels are
+    added.  Most of the time goes to drawing the activity multipliers (one normal
+    variate per cell and draw); the chunk size, the order of the draws and the order
+    of the sums are part of the result: the same seed gives the same numbers.
     """
     if draws < 1:
         raise InputError("Monte Carlo needs at least one draw")
-    c = _cells(cells, u_activity)
-    base = c["co2_t"].to_numpy(dtype=float)
-    fuels, fuel_idx = np.unique(c["fuel"].astype(str).to_numpy(), return_inverse=True)
-    fu = _factor_u(list(fuels), factor_u)
-    ua = c["u_a"].to_numpy(dtype=float)
+    base, ua, fuels, fuel_idx = _mc_inputs(cells, u_activity)
+    fu = _factor_u(fuels, factor_u)
     n_cells = base.size
+    n_fuels = len(fuels)
+    sampler = _Multipliers(ua, distribution)  # checks the distribution name
     rng = np.random.default_rng(seed)
     factor_draws = draw_multipliers(rng, fu, draws, distribution)  # draws x fuels
-    n_fuels = len(fuels)
-    # each grouping: cells are summed per group and fuel (one bincount per chunk), then
-    # each group-fuel sum is multiplied by that fuel's factor draw; memory per chunk is
-    # chunk x cells, results are draws x groups
-    plans = []
+    plans: list[_Plan] = []
     for g in groupings:
-        idx = np.asarray(g.index, dtype=np.int64)
+        idx = np.asarray(g.index, dtype=np.intp)
         if idx.size != n_cells:
             raise InputError(f"grouping '{g.name}' has {idx.size} entries for {n_cells} cells")
-        keep = np.flatnonzero(idx >= 0)
-        plans.append((g.name, keep, idx[keep] * n_fuels + fuel_idx[keep], len(g.labels)))
+        if idx.size and idx.max() >= len(g.labels):
+            raise InputError(
+                f"grouping '{g.name}' refers to group {idx.max()} of {len(g.labels)} labels"
+            )
+        inside = idx >= 0
+        bins = np.where(inside, idx * n_fuels + fuel_idx, -1)
+        plans.append(_Plan(g.name, len(g.labels), n_fuels, bins, not bool(inside.all())))
     out = {g.name: np.empty((draws, len(g.labels))) for g in groupings}
     chunk = max(1, min(draws, chunk_elements // max(n_cells, 1)))
-    start = 0
-    while start < draws:
+    for plan in plans:
+        plan.prepare(chunk)
+    buffer = np.empty((chunk, n_cells))  # reused: no fresh pages for every chunk
+    for start in range(0, draws, chunk):
         stop = min(draws, start + chunk)
-        d = stop - start
-        act = draw_multipliers(rng, ua, d, distribution)
-        act *= base[None, :]
+        act = sampler.draw(rng, stop - start, buffer[: stop - start])
+        act *= base[None, :]  # cell emissions before the factor multiplier
         fdraw = factor_draws[start:stop]
-        rows = np.arange(d, dtype=np.int64)[:, None]
-        for name, keep, gf, k in plans:
-            sub = act if keep.size == n_cells else act[:, keep]
-            width = k * n_fuels
-            flat = (rows * width + gf[None, :]).ravel()
-            by_gf = np.bincount(flat, weights=sub.ravel(), minlength=d * width)
-            out[name][start:stop] = np.einsum("dkf,df->dk", by_gf.reshape(d, k, n_fuels), fdraw)
-        start = stop
+        for plan in plans:
+            out[plan.name][start:stop] = np.einsum("dkf,df->dk", plan.sums(act), fdraw)
     return MonteCarloResult(
         draws=draws,
         seed=seed,

@@ -5,7 +5,8 @@ drawn (with title and caption) and which are skipped (with the reason); nothing 
 ever drawn empty.  ``write_figures`` draws the drawable ones into ``figures/`` as PNG
 (200 dpi, or ``[report] dpi``) and SVG.  The HTML report calls the same specs, so it
 shows the same figures, captions and skip notes whether or not ``figures/`` was
-written.
+written.  ``render_figures`` draws on idle CPUs in worker processes when that pays
+(``CARBONPATH_FIGURE_JOBS=1`` draws in the calling process); the bytes are the same.
 
 Equivalents of the reference paper's figures (value added and its GDP share, Fig. 1;
 output by industry, Fig. 2; value-added structure, Fig. 3; energy efficiency, Fig. 8;
@@ -18,6 +19,10 @@ fan chart).
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carbonpath.errors import InputError
 from carbonpath.report.style import (
     DASHES,
     DEFAULT_DPI,
@@ -33,7 +39,6 @@ from carbonpath.report.style import (
     PALETTE,
     StyleInfo,
     has_cjk,
-    save_figure,
     style_context,
     style_info,
 )
@@ -1440,13 +1445,262 @@ def report_dpi(d: dict[str, Any]) -> int:
     return int(dpi) if isinstance(dpi, int | float) and dpi > 0 else DEFAULT_DPI
 
 
-def write_figures(results: Results, folder: Path) -> list[dict[str, Any]]:
+# ------------------------------------------------------------------------ rendering
+# Drawing and saving is matplotlib work (text layout, a layout pass and a drawing
+# pass per format for the tight bounding box), about 0.3-0.7 s of CPU per figure.
+# ``render_figures`` can split the figures over worker interpreters started with
+# ``sys.executable -c``: a fresh interpreter, not ``fork`` (unsafe with threads) nor
+# ``multiprocessing`` spawn (which re-runs an unguarded user script).  A worker gets
+# the plain results, the style and the exact rcParams of this process, so every
+# file is byte-identical to drawing here; a worker that fails or cannot start is
+# replaced by drawing here.  Workers only pay off on idle CPUs (starting one costs
+# about 1.5 s of CPU), so the automatic choice counts the CPUs other processes use.
+
+#: Relative CPU cost of a figure in both formats (1 = one panel), used only to split
+#: the work evenly: the per-group figure lays out and saves four twin-axis panels.
+_COST: dict[str, float] = {"emissions_by_group": 6.0}
+#: Share of a figure's cost per format (the drawing itself is in both).
+_FORMAT_COST: dict[str, float] = {"svg": 0.45, "png": 0.55}
+#: Cost, in one-panel figures, of starting a worker (interpreter, matplotlib, fonts;
+#: about 3.5) less what this process spent before the split (results, fonts; about 2).
+_WORKER_START_COST = 1.5
+#: Below this total cost, drawing in this process is faster than starting a worker.
+_MIN_PARALLEL_COST = 8.0
+_MAX_JOBS = 4
+_WORKER_TIMEOUT_S = 900.0
+#: Environment variable fixing the number of processes (1 = draw in this process).
+JOBS_ENV = "CARBONPATH_FIGURE_JOBS"
+_WORKER_CODE = (
+    "import pickle, sys\n"
+    "with open(sys.argv[1], 'rb') as f:\n"
+    "    sys.path[:] = pickle.load(f)\n"
+    "    job = pickle.load(f)\n"
+    "from carbonpath.report.figures import run_worker\n"
+    "run_worker(job, sys.argv[2])\n"
+)
+_REEMITTED: dict[Any, Any] = {}  # warnings registry: a worker's warning is shown once
+
+
+def _cost(name: str, formats: tuple[str, ...] = ("svg", "png")) -> float:
+    return _COST.get(name, 1.0) * sum(_FORMAT_COST.get(f, 0.5) for f in formats)
+
+
+def _busy_cpus() -> float:
+    """CPUs that other processes keep busy now.
+
+    Linux: the fewest runnable tasks in three looks at /proc/loadavg over 20 ms, less
+    this process; elsewhere the 1-minute load average less one; 0 when unknown.
+    """
+    import time
+
+    try:
+        seen = []
+        for i in range(3):
+            if i:
+                time.sleep(0.01)
+            with open("/proc/loadavg", encoding="ascii") as f:
+                seen.append(int(f.read().split()[3].split("/")[0]))
+        return float(max(min(seen) - 1, 0))
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return max(os.getloadavg()[0] - 1.0, 0.0)
+    except (AttributeError, OSError):
+        return 0.0
+
+
+def _idle_cpus() -> float:
+    """Usable CPUs that no other process keeps busy."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cpus or 1) - _busy_cpus()
+
+
+def figure_jobs(
+    names: list[str], jobs: int | None = None, formats: tuple[str, ...] = ("svg", "png")
+) -> int:
+    """Processes to draw ``names`` with: ``jobs``, else $CARBONPATH_FIGURE_JOBS, else auto.
+
+    Auto: one per idle CPU (at most 4) when the work outweighs starting a worker,
+    else 1.  A frozen application (no Python interpreter to start) always uses 1.
+    """
+    if jobs is None:
+        env = os.environ.get(JOBS_ENV, "").strip()
+        if env:
+            try:
+                jobs = int(env)
+            except ValueError:
+                raise InputError(
+                    f"{JOBS_ENV}={env!r} is not a whole number",
+                    fix=f"set {JOBS_ENV} to 1 (draw in one process) or more, or unset it",
+                ) from None
+    if getattr(sys, "frozen", False) or not sys.executable:
+        return 1
+    if jobs is None:
+        if sum(_cost(n, formats) for n in names) < _MIN_PARALLEL_COST:
+            return 1
+        jobs = min(int(_idle_cpus()), _MAX_JOBS)
+    return max(1, min(jobs, len(names)))
+
+
+def split_work(
+    names: list[str], parts: int, formats: tuple[str, ...] = ("svg", "png")
+) -> list[list[str]]:
+    """Split ``names`` into ``parts`` lists of about equal cost, part 0 for this process.
+
+    Longest first to the least loaded part (LPT); workers start with the cost of their
+    start-up.  Each part keeps report order.
+    """
+    loads = [0.0] + [_WORKER_START_COST] * (parts - 1)
+    out: list[list[str]] = [[] for _ in range(parts)]
+    for name in sorted(names, key=lambda n: -_cost(n)):  # stable: ties in report order
+        k = min(range(parts), key=lambda i: loads[i])
+        out[k].append(name)
+        loads[k] += _cost(name, formats)
+    order = {n: i for i, n in enumerate(names)}
+    return [sorted(p, key=order.__getitem__) for p in out]
+
+
+def _draw_here(
+    d: dict[str, Any], info: StyleInfo, names: list[str], dpi: int, formats: tuple[str, ...]
+) -> dict[str, tuple[bytes, ...]]:
+    """Draw and save ``names`` in this process (inside ``style_context``)."""
+    from carbonpath.report.style import figure_png, figure_svg
+
+    if not names:
+        return {}
+    specs = {s.name: s for s in figure_specs(d, info)}
+    ctx = build_context(d, info)
+    out: dict[str, tuple[bytes, ...]] = {}
+    for name in names:
+        draw = specs[name].draw
+        if draw is None:
+            raise InputError(f"figure '{name}' cannot be drawn: {specs[name].skip}")
+        fig = draw(ctx)
+        out[name] = tuple(figure_svg(fig) if f == "svg" else figure_png(fig, dpi) for f in formats)
+    return out
+
+
+def run_worker(job: dict[str, Any], result_path: str) -> None:
+    """Body of a figure worker process: draw the job's figures, write them to ``result_path``.
+
+    ``job``: the plain results ``d``, the style (``cjk_font``, ``notes``), the caller's
+    ``rc`` parameters, ``names``, ``dpi`` and ``formats``.  Warnings are recorded and
+    sent back so the caller shows them.
+    """
+    import warnings
+
+    from carbonpath.report.style import apply_rc_snapshot
+
+    apply_rc_snapshot(job["rc"])
+    info = StyleInfo(cjk_font=job["cjk_font"], notes=list(job["notes"]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figs = _draw_here(job["d"], info, list(job["names"]), job["dpi"], tuple(job["formats"]))
+    sent = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+    tmp = Path(result_path + ".part")
+    with tmp.open("wb") as f:
+        pickle.dump({"figures": figs, "warnings": sent}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, result_path)
+
+
+def _start_worker(folder: Path, k: int, job: dict[str, Any]) -> subprocess.Popen[bytes] | None:
+    """Start worker ``k`` on ``job``; None when no interpreter can be started."""
+    job_file = folder / f"job{k}.pickle"
+    with job_file.open("wb") as f:
+        pickle.dump(list(sys.path), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(job, f, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with (folder / f"stderr{k}.txt").open("wb") as err:
+            return subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, str(job_file), str(folder / f"result{k}")],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
+    except OSError:
+        return None
+
+
+def _collect(proc: subprocess.Popen[bytes] | None, result: Path) -> dict[str, Any] | None:
+    """The worker's result once it has finished; None when it failed or hung."""
+    if proc is None:
+        return None
+    try:
+        code = proc.wait(timeout=_WORKER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return None
+    if code != 0 or not result.is_file():
+        return None
+    with result.open("rb") as f:
+        return pickle.load(f)  # written by our own worker into our private folder
+
+
+def render_figures(
+    d: dict[str, Any],
+    info: StyleInfo,
+    names: list[str],
+    dpi: int = DEFAULT_DPI,
+    formats: tuple[str, ...] = ("svg", "png"),
+    jobs: int | None = None,
+) -> dict[str, tuple[bytes, ...]]:
+    """Bytes of each named figure in ``formats`` (``"svg"``, ``"png"``), in ``names`` order.
+
+    Call inside ``style_context``.  The work is split over :func:`figure_jobs`
+    processes; the bytes are the same whatever the split (see the note above).
+    """
+    import tempfile
+    import warnings
+
+    from carbonpath.report.style import rc_snapshot
+
+    n = figure_jobs(names, jobs, formats)
+    parts = split_work(names, n, formats) if n > 1 else [list(names)]
+    out: dict[str, tuple[bytes, ...]] = {}
+    with tempfile.TemporaryDirectory(prefix="carbonpath-figures-") as tmp:
+        folder = Path(tmp)
+        base = {
+            "d": d,
+            "cjk_font": info.cjk_font,
+            "notes": list(info.notes),
+            "rc": rc_snapshot(),
+            "dpi": dpi,
+            "formats": list(formats),
+        }
+        workers = [
+            (part, _start_worker(folder, k, {**base, "names": part}), folder / f"result{k}")
+            for k, part in enumerate(parts[1:], start=1)
+            if part
+        ]
+        try:
+            out.update(_draw_here(d, info, parts[0], dpi, formats))
+            for part, proc, result in workers:
+                got = _collect(proc, result)
+                if got is None:  # the worker failed: draw its share here (errors surface)
+                    out.update(_draw_here(d, info, part, dpi, formats))
+                    continue
+                out.update(got["figures"])
+                for message, category, filename, lineno in got["warnings"]:
+                    warnings.warn_explicit(message, category, filename, lineno, registry=_REEMITTED)
+        finally:  # an error or interrupt here: no worker outlives the call
+            for _part, proc, _result in workers:
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    return {name: out[name] for name in names}
+
+
+def write_figures(results: Results, folder: Path, jobs: int | None = None) -> list[dict[str, Any]]:
     """Draw every figure into ``folder/figures/`` (PNG and SVG); return the manifest.
 
     Manifest entries: {name, title, caption, files: ["figures/<name>.png", ".svg"]} or
     {name, title, caption, skipped: reason}; a drawn entry carries ``notes`` when the
-    figures had to fall back (no CJK font for Chinese sector names).
+    figures had to fall back (no CJK font for Chinese sector names).  ``jobs``: number
+    of processes (see :func:`figure_jobs`); the files do not depend on it.
     """
+    from carbonpath.report.style import write_figure_files
+
     d = results.to_dict()
     dpi = report_dpi(d)
     out_dir = Path(folder) / "figures"
@@ -1454,6 +1708,9 @@ def write_figures(results: Results, folder: Path) -> list[dict[str, Any]]:
     with style_context() as info:
         specs = figure_specs(d, info)
         ctx = build_context(d, info)
+        drawn = render_figures(
+            d, info, [s.name for s in specs if s.draw is not None], dpi, ("svg", "png"), jobs
+        )
         for spec in specs:
             entry: dict[str, Any] = {
                 "name": spec.name,
@@ -1463,8 +1720,9 @@ def write_figures(results: Results, folder: Path) -> list[dict[str, Any]]:
             if spec.draw is None:
                 entry["skipped"] = spec.skip
             else:
-                fig = spec.draw(ctx)
-                entry["files"] = [f"figures/{f}" for f in save_figure(fig, out_dir, spec.name, dpi)]
+                svg, png = drawn[spec.name]
+                files = write_figure_files(out_dir, spec.name, svg, png)
+                entry["files"] = [f"figures/{f}" for f in files]
                 if ctx.notes:
                     entry["notes"] = list(ctx.notes)
             manifest.append(entry)

@@ -23,7 +23,7 @@ from carbonpath.report.figures import (
     build_context,
     figure_specs,
     lmdi_span,
-    render,
+    render_figures,
     report_dpi,
     target_records,
 )
@@ -430,20 +430,30 @@ def _versions() -> list[dict[str, str]]:
 
 
 def _figures(d: dict[str, Any], folder: Path | None) -> dict[str, list[Figure]]:
-    """Figures per section; embedded from folder/figures/<name>.svg or drawn in memory."""
+    """Figures per section; embedded from folder/figures/<name>.svg or drawn in memory.
+
+    Only the SVG is drawn for figures not on disk (the page embeds no PNG), all of
+    them in one :func:`render_figures` call so they can share worker processes.
+    """
     out: dict[str, list[Figure]] = {}
     with style_context() as info:
         ctx = build_context(d, info)
-        for spec in figure_specs(d, info):
+        specs = figure_specs(d, info)
+        svgs: dict[str, bytes] = {}
+        for spec in specs:
+            path = folder / "figures" / f"{spec.name}.svg" if folder is not None else None
+            if spec.draw is not None and path is not None and path.is_file():
+                svgs[spec.name] = path.read_bytes()
+        missing = [s.name for s in specs if s.draw is not None and s.name not in svgs]
+        if missing:
+            drawn = render_figures(d, info, missing, report_dpi(d), formats=("svg",))
+            svgs.update({name: files[0] for name, files in drawn.items()})
+        for spec in specs:
             fig = Figure(spec.name, spec.title, spec.caption)
             if spec.draw is None:
                 fig.skipped = spec.skip or "no data"
             else:
-                path = folder / "figures" / f"{spec.name}.svg" if folder is not None else None
-                if path is not None and path.is_file():
-                    svg = path.read_bytes()
-                else:
-                    svg, _png = render(spec, ctx, report_dpi(d))
+                svg = svgs[spec.name]
                 fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
                 fig.width, fig.height = svg_size_px(svg)
                 fig.notes = list(ctx.notes)

@@ -178,19 +178,62 @@ def style_context(info: StyleInfo | None = None) -> Iterator[StyleInfo]:
         yield info
 
 
-def figure_bytes(fig: Figure, dpi: int = DEFAULT_DPI) -> tuple[bytes, bytes]:
-    """(SVG, PNG) bytes of ``fig``, free of dates and version strings."""
+def figure_svg(fig: Figure) -> bytes:
+    """SVG bytes of ``fig``, free of dates and version strings."""
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return svg.getvalue()
+
+
+def figure_png(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
+    """PNG bytes of ``fig`` at ``dpi``, with a fixed ``Software`` entry and no date."""
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
-    return svg.getvalue(), png.getvalue()
+    return png.getvalue()
+
+
+def figure_bytes(fig: Figure, dpi: int = DEFAULT_DPI) -> tuple[bytes, bytes]:
+    """(SVG, PNG) bytes of ``fig``, free of dates and version strings.
+
+    Each format computes its own tight bounding box: the SVG renderer measures text at
+    72 dpi from unhinted outlines, Agg at ``dpi`` with hinting, so the two boxes differ
+    by a few hundredths of an inch and cannot be shared without changing the files.
+    """
+    return figure_svg(fig), figure_png(fig, dpi)
+
+
+#: rcParams that describe the process rather than the drawing; never copied to workers.
+_PROCESS_RC = frozenset({"backend", "backend_fallback", "interactive"})
+
+
+def rc_snapshot() -> dict[str, Any]:
+    """The drawing rcParams in effect now (inside ``style_context``), as a plain dict.
+
+    A worker process applies them with :func:`apply_rc_snapshot` so its figures are
+    drawn with exactly the settings of the calling process, user customisations included.
+    """
+    import matplotlib
+
+    return {k: v for k, v in matplotlib.rcParams.items() if k not in _PROCESS_RC}
+
+
+def apply_rc_snapshot(rc: dict[str, Any]) -> None:
+    """Set the global rcParams of this (worker) process to ``rc``."""
+    import matplotlib
+
+    use_agg()
+    matplotlib.rcParams.update(rc)
+
+
+def write_figure_files(folder: Path, name: str, svg: bytes, png: bytes) -> list[str]:
+    """Write ``folder/<name>.svg`` and ``.png`` from their bytes; return the file names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.svg").write_bytes(svg)
+    (folder / f"{name}.png").write_bytes(png)
+    return [f"{name}.png", f"{name}.svg"]
 
 
 def save_figure(fig: Figure, folder: Path, name: str, dpi: int = DEFAULT_DPI) -> list[str]:
     """Write ``folder/<name>.svg`` and ``.png``; return the file names written."""
     svg, png = figure_bytes(fig, dpi)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.svg").write_bytes(svg)
-    (folder / f"{name}.png").write_bytes(png)
-    return [f"{name}.png", f"{name}.svg"]
+    return write_figure_files(folder, name, svg, png)
