@@ -486,8 +486,14 @@ def build_sections(d: dict[str, Any], folder: Path | None = None) -> list[Sectio
         data.intro.append(str(st["description"]))
     flags = q.get("flags") or []
     n_err = sum(1 for f in flags if isinstance(f, dict) and f.get("severity") == "error")
+    n_res = sum(
+        1
+        for f in flags
+        if isinstance(f, dict) and f.get("severity") == "error" and f.get("resolved")
+    )
     data.intro.append(
-        f"{len(flags)} quality finding(s) ({n_err} error(s)); {len(q.get('corrections') or [])} correction(s) "
+        f"{len(flags)} quality finding(s) ({n_err} error(s), {n_res} of them resolved by "
+        f"corrections); {len(q.get('corrections') or [])} correction(s) "
         f"applied from corrections.csv; {len(q.get('filled') or [])} value(s) filled."
     )
     for t in (
@@ -501,6 +507,7 @@ def build_sections(d: dict[str, Any], folder: Path | None = None) -> list[Sectio
             "Quality findings",
             [
                 "severity",
+                "resolved",
                 "check",
                 "file",
                 "line",
@@ -509,8 +516,8 @@ def build_sections(d: dict[str, Any], folder: Path | None = None) -> list[Sectio
                 "variable",
                 "value",
                 "message",
-                "resolved",
             ],
+            headers={"resolved": "Resolved by a correction"},
         ),
         records_table(q.get("corrections") or [], "Corrections applied"),
         records_table(q.get("filled") or [], "Filled (gap-filled or extrapolated) values"),
