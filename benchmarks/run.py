@@ -254,7 +254,9 @@ def bench_national(rows: list[Row], draws: int) -> None:
     acc = re.search(
         r"accounting \(compute_emissions\): ([\d.]+) s, peak traced memory (\d+) MiB", text
     )
-    mc = re.search(r"Monte Carlo ([\d,]+) draws.*?: ([\d.]+) s, peak traced memory (\d+) MiB", text)
+    mc = re.search(
+        r"Monte Carlo ([\d,]+) draws.*?: ([\d.]+) s(?: wall)?,.*?peak traced memory (\d+) MiB", text
+    )
     rss = re.search(r"process max RSS: (\d+) MiB", text)
     if not (acc and mc):
         print(text)
