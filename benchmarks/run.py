@@ -145,7 +145,6 @@ def _builtin() -> Any:
 
 
 def bench_monte_carlo(rows: list[Row], study: Any) -> None:
-    import numpy as np
 
     from carbonpath.accounting import uncertainty as unc
     from carbonpath.accounting.accounting_study import run_accounting
@@ -157,19 +156,10 @@ def bench_monte_carlo(rows: list[Row], study: Any) -> None:
     cells = compute_emissions(study.energy, fs)
     fuels = sorted(cells["fuel"].unique())
     fu = {f: (fs.get(f).relative_uncertainty() or 0.05) for f in fuels}
-    years = sorted(cells["year"].unique())
-    keys = list(dict.fromkeys(zip(cells["year"], cells["sector"], strict=True)))
-    pos = {k: i for i, k in enumerate(keys)}
-    groupings = [
-        unc.Grouping(
-            "year", cells["year"].map({y: i for i, y in enumerate(years)}).to_numpy(), years
-        ),
-        unc.Grouping(
-            "sector",
-            np.array([pos[k] for k in zip(cells["year"], cells["sector"], strict=True)]),
-            keys,
-        ),
-    ]
+    sys.path.insert(0, str(HERE))
+    from bench_accounting import year_and_sector_groupings
+
+    groupings = year_and_sector_groupings(cells)
     unc.monte_carlo(cells, 0.05, fu, groupings, draws=100, seed=1)  # warm-up
     wall, peak, _ = traced(
         lambda: unc.monte_carlo(cells, 0.05, fu, groupings, draws=10_000, seed=study.seed)
