@@ -122,24 +122,35 @@ def _coverage_flags(
     frame: pd.DataFrame, key: str, years: list[int], unfilled: dict[tuple, str]
 ) -> list[dict[str, Any]]:
     flags = []
-    for (sector, var), g in frame.groupby(["sector", key], sort=False):
-        have = set(g.loc[g["value"].notna(), "year"].astype(int))
+    if frame.empty:
+        return flags
+    years_col = frame["year"].to_numpy()
+    observed = frame["value"].notna().to_numpy()
+    sectors = frame["sector"].to_numpy(dtype=object)
+    keys = frame[key].to_numpy(dtype=object)
+    files = frame["file"].to_numpy(dtype=object) if "file" in frame else None
+    units = frame["unit"].to_numpy(dtype=object) if "unit" in frame else None
+    lines = frame["line"].to_numpy() if "line" in frame else None
+    for pos in checks.group_positions(frame, ["sector", key], sort=False):
+        first = pos[0]
+        sector, var = sectors[first], keys[first]
+        have = set(years_col[pos[observed[pos]]].astype(int).tolist())
         for t in years:
             if t in have:
                 continue
             reason = unfilled.get((t, str(sector), str(var)), "no value")
-            row = g.loc[g["year"] == t]
+            at = pos[years_col[pos] == t]
             flags.append(
                 checks.make_flag(
                     "error",
                     "coverage",
                     f"{var} of sector {sector} has no value for {t}: {reason}",
-                    file=str(g["file"].iloc[0]) if "file" in g else None,
-                    line=int(row["line"].iloc[0]) if len(row) and "line" in row else None,
+                    file=str(files[first]) if files is not None else None,
+                    line=int(lines[at[0]]) if len(at) and lines is not None else None,
                     year=t,
                     sector=str(sector),
                     variable=str(var),
-                    unit=str(g["unit"].iloc[0]) if "unit" in g else None,
+                    unit=str(units[first]) if units is not None else None,
                 )
             )
     return flags

@@ -35,6 +35,7 @@ the rule robust: a single slipped value does not make its neighbours look wrong.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -112,14 +113,19 @@ def _fmt(x: float) -> str:
 
 def neighbourhoods(n: int, window: int) -> list[list[int]]:
     """Indices of each position's neighbourhood N(i) (see the module docstring)."""
+    return [list(nb) for nb in _neighbourhoods(n, window)]
+
+
+@functools.cache
+def _neighbourhoods(n: int, window: int) -> tuple[tuple[int, ...], ...]:
     out = []
     for i in range(n):
         short_left = max(0, window - i)  # values missing on the left near the start
         short_right = max(0, window - (n - 1 - i))  # ... and on the right near the end
-        left = list(range(max(0, i - window - short_right), i))
-        right = list(range(i + 1, min(n, i + 1 + window + short_left)))
-        out.append(left + right)
-    return out
+        left = range(max(0, i - window - short_right), i)
+        right = range(i + 1, min(n, i + 1 + window + short_left))
+        out.append((*left, *right))
+    return tuple(out)
 
 
 def jump_scores(values: np.ndarray, window: int = 2) -> tuple[np.ndarray, list[str]]:
@@ -132,19 +138,27 @@ def jump_scores(values: np.ndarray, window: int = 2) -> tuple[np.ndarray, list[s
     n = len(x)
     r = np.full(n, np.nan)
     kind = [""] * n
-    for i, nb in enumerate(neighbourhoods(n, window)):
-        if x[i] <= 0 or not nb:
+    xs = x.tolist()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(x).tolist()  # used only where x > 0
+    for i, nb in enumerate(_neighbourhoods(n, window)):
+        if xs[i] <= 0 or not nb:
             continue
-        nbv = x[nb]
-        if np.all(nbv == 0):
+        if all(xs[j] == 0 for j in nb):
             kind[i] = "appears"
             continue
-        pos = nbv[nbv > 0]
-        if len(pos) == 0:  # negative neighbours only
+        pos = sorted(logs[j] for j in nb if xs[j] > 0)
+        if not pos:  # negative neighbours only
             continue
-        r[i] = math.log10(x[i]) - float(np.median(np.log10(pos)))
+        r[i] = math.log10(xs[i]) - _median_sorted(pos)
         kind[i] = "ratio"
     return r, kind
+
+
+def _median_sorted(v: list[float]) -> float:
+    """Median of sorted values, computed as ``numpy.median`` does (mean of the middle two)."""
+    m = len(v) // 2
+    return v[m] if len(v) % 2 else float((np.float64(v[m - 1]) + v[m]) / 2)
 
 
 def _frame(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -157,9 +171,48 @@ def _frame(df: pd.DataFrame, key: str) -> pd.DataFrame:
     return d
 
 
+def group_positions(d: pd.DataFrame, cols: list[str], sort: bool) -> list[np.ndarray]:
+    """Row positions of each group of ``d.groupby(cols, sort=sort)``, in iteration order.
+
+    Within a group the positions keep the frame's row order, as ``groupby`` does; rows
+    with a missing key belong to no group (``dropna``).  One grouping pass instead of a
+    sub-frame per group keeps the checks fast on studies with hundreds of series.
+    """
+    if d.empty:
+        return []
+    codes = d.groupby(cols, sort=sort).ngroup().to_numpy()
+    keep = np.flatnonzero(codes >= 0)  # NaN (missing key) compares False
+    codes = codes[keep].astype(np.int64)
+    order = keep[np.argsort(codes, kind="stable")]
+    counts = np.bincount(codes)
+    return np.split(order, np.cumsum(counts)[:-1])
+
+
+class _Rows:
+    """A frame's columns as Python objects, as ``iterrows`` would give them per row."""
+
+    def __init__(self, d: pd.DataFrame, cols: tuple[str, ...]) -> None:
+        self.col = {c: d[c].to_numpy(dtype=object) for c in cols}
+
+    def row(self, i: int) -> dict[str, Any]:
+        return {c: v[i] for c, v in self.col.items()}
+
+
+_SERIES_COLS = ("file", "line", "year", "value", "unit", "dimension")
+
+
 def _series(d: pd.DataFrame, key: str):
-    for (sector, var), g in d.groupby(["sector", key], sort=False):
-        yield str(sector), str(var), g.sort_values("year")
+    """(sector, variable, rows in year order) of every series, as ``groupby`` yields them."""
+    rows = _Rows(d, (*_SERIES_COLS, "sector", key))
+    years = d["year"].to_numpy()
+    for pos in group_positions(d, ["sector", key], sort=False):
+        pos = pos[np.argsort(years[pos], kind="quicksort")]  # as sort_values("year")
+        first = int(pos[0])
+        yield (
+            str(rows.col["sector"][first]),
+            str(rows.col[key][first]),
+            [rows.row(int(i)) for i in pos],
+        )
 
 
 def check_series(
@@ -180,10 +233,16 @@ def check_series(
 
 
 def _series_flags(
-    sector: str, var: str, g: pd.DataFrame, key: str, cfg: dict[str, Any], skip: set[str]
+    sector: str,
+    var: str,
+    g: list[dict[str, Any]],
+    key: str,
+    cfg: dict[str, Any],
+    skip: set[str],
 ) -> list[dict[str, Any]]:
+    """The per-series checks on one series' rows (year order)."""
     flags: list[dict[str, Any]] = []
-    dims = sorted(set(g["dimension"]) - {""})
+    dims = sorted({row["dimension"] for row in g} - {""})
     known_dim = EXPECTED_DIMENSIONS.get(var)
     is_fuel = key == "fuel"
 
@@ -193,13 +252,13 @@ def _series_flags(
                 sev,
                 check,
                 msg,
-                file=(row["file"] if row is not None else g["file"].iloc[0]),
+                file=(row["file"] if row is not None else g[0]["file"]),
                 line=(row["line"] if row is not None else None),
                 year=(row["year"] if row is not None else None),
                 sector=sector,
                 variable=var,
                 value=value if value is not None else (row["value"] if row is not None else None),
-                unit=(row["unit"] if row is not None else g["unit"].iloc[0]) or None,
+                unit=(row["unit"] if row is not None else g[0]["unit"]) or None,
             )
         )
 
@@ -211,7 +270,7 @@ def _series_flags(
                 f"{var} of sector {sector} mixes units of different kinds ({', '.join(dims)}) "
                 "across years; give every year in the same kind of unit",
             )
-        for _, row in g.iterrows():
+        for row in g:
             dim = row["dimension"]
             if not dim:
                 continue
@@ -229,9 +288,8 @@ def _series_flags(
                     f"fuel {var} needs a mass, volume or energy unit but is given as {dim}",
                     row,
                 )
-    obs = g.loc[g["value"].notna()]
-    vals = obs["value"].to_numpy(dtype=float)
-    rows = [r for _, r in obs.iterrows()]
+    rows = [row for row in g if not pd.isna(row["value"])]
+    vals = np.array([row["value"] for row in rows], dtype=float)
     if "negative" not in skip:
         sev = "error" if (is_fuel or known_dim or "ratio" in dims) else "warning"
         for row in rows:
@@ -284,9 +342,15 @@ def _jump_flags(
     use_mad = int(np.sum(vals > 0)) >= int(cfg["jump_min_points"]) and len(finite) >= 3
     med = float(np.median(finite)) if len(finite) else 0.0
     scale = 1.4826 * float(np.median(np.abs(finite - med))) if len(finite) else 0.0
-    nbhd = neighbourhoods(len(vals), window)
+    nbhd = _neighbourhoods(len(vals), window)
     out = []
     for i, row in enumerate(rows):
+        if kind[i] != "appears" and (
+            not np.isfinite(r[i])
+            or abs(r[i]) < cfg["jump_threshold"]
+            or (use_mad and abs(r[i] - med) < cfg["jump_mad_k"] * scale)
+        ):
+            continue
         years = ", ".join(str(int(rows[j]["year"])) for j in nbhd[i])
         unit = row["unit"] or None
         if kind[i] == "appears":
@@ -305,10 +369,6 @@ def _jump_flags(
                     unit=unit,
                 )
             )
-            continue
-        if not np.isfinite(r[i]) or abs(r[i]) < cfg["jump_threshold"]:
-            continue
-        if use_mad and abs(r[i] - med) < cfg["jump_mad_k"] * scale:
             continue
         factor = 10 ** r[i]
         sev = "error" if abs(r[i]) >= cfg["jump_error_threshold"] else "warning"
@@ -335,14 +395,31 @@ def _jump_flags(
 def check_identical(df: pd.DataFrame, key: str, min_years: int = 3) -> list[dict[str, Any]]:
     """Warn when two sectors carry exactly the same series (>= ``min_years`` values, not all 0)."""
     d = _frame(df, key)
+    d = d.loc[d["value"].notna()]
+    rows = _Rows(d, ("file", "unit", "sector", key))
+    years = d["year"].to_numpy()
+    years_int = d["year"].astype(int).to_numpy()
+    values = d["value"].astype(float).to_numpy()
+    sector_codes = d.groupby("sector", sort=False).ngroup().to_numpy()
     flags = []
-    for var, g in d.loc[d["value"].notna()].groupby(key, sort=False):
+    for pos in group_positions(d, [key], sort=False):
+        var = rows.col[key][pos[0]]
         seen: dict[tuple, str] = {}
-        for sector, s in g.groupby("sector", sort=False):
-            s = s.sort_values("year")
-            if len(s) < min_years or (s["value"] == 0).all():
+        # sectors within this variable in order of first appearance, as groupby(sort=False)
+        sec = sector_codes[pos]
+        keep = sec >= 0
+        pos, sec = pos[keep], sec[keep]
+        if not len(pos):
+            continue
+        _, first = np.unique(sec, return_index=True)
+        for code in sec[np.sort(first)]:
+            s = pos[sec == code]
+            s = s[np.argsort(years[s], kind="quicksort")]  # as sort_values("year")
+            sv = values[s]
+            if len(s) < min_years or (sv == 0).all():
                 continue
-            sig = tuple(zip(s["year"].astype(int), s["value"].astype(float), strict=True))
+            sig = tuple(zip(years_int[s].tolist(), sv.tolist(), strict=True))
+            sector = rows.col["sector"][s[0]]
             if sig in seen:
                 flags.append(
                     make_flag(
@@ -350,10 +427,10 @@ def check_identical(df: pd.DataFrame, key: str, min_years: int = 3) -> list[dict
                         "identical",
                         f"{var} of sector {sector} is identical to sector {seen[sig]} in all "
                         f"{len(s)} years: one source split in two, or a copied row?",
-                        file=s["file"].iloc[0],
+                        file=rows.col["file"][s[0]],
                         sector=str(sector),
                         variable=str(var),
-                        unit=s["unit"].iloc[0] or None,
+                        unit=rows.col["unit"][s[0]] or None,
                     )
                 )
             else:
@@ -377,19 +454,26 @@ def check_members_vs_reference(
         return []
     d = _frame(df, key)
     d = d.loc[d["value"].notna()]
+    rows = _Rows(d, ("file", "line", "unit", "dimension", "year", key))
+    is_ref = (d["sector"] == ref[0]).to_numpy()
+    is_member = d["sector"].isin(members).to_numpy()
+    values = d["value"].to_numpy()
+    additive = set(ADDITIVE_DIMENSIONS)
     flags = []
-    for (var, year), g in d.groupby([key, "year"], sort=True):
-        dims = set(g["dimension"]) - {""}
-        if var in NON_ADDITIVE or (dims and not dims <= set(ADDITIVE_DIMENSIONS)):
+    for pos in group_positions(d, [key, "year"], sort=True):
+        var = rows.col[key][pos[0]]
+        year = rows.col["year"][pos[0]]
+        dims = {rows.col["dimension"][i] for i in pos} - {""}
+        if var in NON_ADDITIVE or (dims and not dims <= additive):
             continue
-        r = g.loc[g["sector"] == ref[0]]
-        m = g.loc[g["sector"].isin(members)]
-        if r.empty or m.empty:
+        r = pos[is_ref[pos]]
+        m = pos[is_member[pos]]
+        if not len(r) or not len(m):
             continue
-        total = float(r["value"].iloc[0])
-        s = float(m["value"].sum())
+        total = float(values[r[0]])
+        s = float(values[m].sum())  # the same (pairwise) sum as pandas' Series.sum
         if total >= 0 and s > total * (1 + tolerance) and s - total > 1e-9 * max(1.0, abs(s)):
-            row = r.iloc[0]
+            row = rows.row(int(r[0]))
             flags.append(
                 make_flag(
                     "warning",
@@ -431,22 +515,31 @@ def check_components(
         return []
     e = _frame(energy, "fuel")
     e = e.loc[e["value"].notna()]
+    # the fuel rows of each (year, sector), in table order, looked up once
+    fuels: dict[tuple, list[tuple[Any, Any, Any]]] = {}
+    for y, sec, dim, fuel, v in zip(
+        *(e[c].to_numpy(dtype=object) for c in ("year", "sector", "dimension", "fuel", "value")),
+        strict=True,
+    ):
+        fuels.setdefault((y, sec), []).append((dim, fuel, v))
     flags = []
     skipped: set[str] = set()
     partial: dict[str, list[tuple[int, float, dict[str, Any]]]] = {}
-    for _, row in tot.iterrows():
-        g = e.loc[(e["year"] == row["year"]) & (e["sector"] == row["sector"])]
-        if g.empty:
+    tot_rows = _Rows(tot, ("file", "line", "year", "sector", "value", "unit"))
+    for i in range(len(tot)):
+        row = tot_rows.row(i)
+        g = fuels.get((row["year"], row["sector"]))
+        if not g:
             continue
         gj = 0.0
         missing = []
-        for _, f in g.iterrows():
-            if f["dimension"] == "energy":
-                gj += f["value"]
-            elif f["fuel"] in tce:
-                gj += f["value"] * tce[f["fuel"]] * TCE_GJ
+        for dim, fuel, v in g:
+            if dim == "energy":
+                gj += v
+            elif fuel in tce:
+                gj += v * tce[fuel] * TCE_GJ
             else:
-                missing.append(str(f["fuel"]))
+                missing.append(str(fuel))
         if missing:
             skipped.update(missing)
             continue

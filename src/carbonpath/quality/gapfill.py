@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.quality.checks import make_flag
+from carbonpath.quality.checks import group_positions, make_flag
 
 
 def interpolate(a: int, xa: float, b: int, xb: float, t: int) -> float:
@@ -55,13 +55,23 @@ def fill_gaps(
     flags: list[dict[str, Any]] = []
     unfilled: dict[tuple, str] = {}
     new_rows: list[dict[str, Any]] = []
-    for (sector, var), g in d.groupby(["sector", key], sort=False):
-        obs = g.loc[g["value"].notna()].sort_values("year")
-        oy = obs["year"].to_numpy(dtype=int)
-        ox = obs["value"].to_numpy(dtype=float)
-        template = g.iloc[0]
+    set_pos: list[np.ndarray] = []  # rows of d that get a filled value ...
+    set_val: list[float] = []  # ... and that value
+    col_year = d["year"].to_numpy()
+    col_value = d["value"].to_numpy(dtype=float)
+    col_line = d["line"].to_numpy() if "line" in d else None
+    sectors = d["sector"].to_numpy(dtype=object)
+    keys = d[key].to_numpy(dtype=object)
+    for pos in group_positions(d, ["sector", key], sort=False):
+        sector, var = sectors[pos[0]], keys[pos[0]]
+        obs = pos[~np.isnan(col_value[pos])]
+        obs = obs[np.argsort(col_year[obs], kind="quicksort")]  # as sort_values("year")
+        oy = col_year[obs].astype(int)
+        ox = col_value[obs]
+        have = set(oy.tolist())
+        template = None
         for t in years:
-            if t in set(oy):
+            if t in have:
                 continue
             cell = (t, str(sector), str(var))
             if len(oy) == 0:
@@ -103,12 +113,14 @@ def fill_gaps(
                         )
                         continue
                 severity = "warning"
+            if template is None:
+                template = d.iloc[int(pos[0])]  # the series' first row, as groupby gives it
             unit = template.get("unit", "")
-            mask = (d["sector"] == sector) & (d[key] == var) & (d["year"] == t)
-            if mask.any():
-                d.loc[mask, "value"] = value
-                d.loc[mask, "filled"] = True
-                line = int(d.loc[mask, "line"].iloc[0]) if "line" in d else None
+            at = pos[col_year[pos] == t]
+            if len(at):
+                set_pos.append(at)
+                set_val.append(value)
+                line = int(col_line[at[0]]) if col_line is not None else None
             else:
                 row = template.to_dict()
                 row.update({"year": t, "value": value, "filled": True})
@@ -143,6 +155,11 @@ def fill_gaps(
                     unit=unit or None,
                 )
             )
+    if set_pos:
+        at = np.concatenate(set_pos)
+        vals = np.repeat(np.array(set_val, dtype=float), [len(p) for p in set_pos])
+        d.iloc[at, d.columns.get_loc("value")] = vals
+        d.iloc[at, d.columns.get_loc("filled")] = True
     if new_rows:
         d = pd.concat([d, pd.DataFrame(new_rows, columns=d.columns)], ignore_index=True)
         d = d.astype({"year": int, "value": float})
