@@ -78,10 +78,10 @@ def run_study(
         if progress is not None:
             progress(name)
 
-    # emissions are needed by everything else that uses co2
-    needs_co2 = wanted & {"emissions", "index", "stirpat", "decomposition", "targets", "scenarios"}
+    # every step reads CO2, so emissions are always computed (reported only if wanted)
     acc = None
-    if needs_co2:
+    acc_dict: dict[str, Any] = {}
+    if wanted:
         step("emissions")
         from carbonpath.accounting.accounting_study import run_accounting
 
@@ -94,7 +94,8 @@ def run_study(
             factors_override=study.factors_override,
             inventory=study.emissions_inventory,
         )
-        co2 = pd.DataFrame(acc.to_dict()["by_sector"])
+        acc_dict = acc.to_dict()
+        co2 = pd.DataFrame(acc_dict["by_sector"])
         resolver = resolver.with_co2(co2)
         if "emissions" in wanted:
             sections["emissions"] = acc
@@ -137,7 +138,7 @@ def run_study(
                 )
             elif cfg.get("decomposition") is not None and acc is not None:
                 step("decomposition")
-                co2_fuel = pd.DataFrame(acc.to_dict()["by_fuel"])
+                co2_fuel = pd.DataFrame(acc_dict["by_fuel"])
                 co2_fuel = co2_fuel[co2_fuel["sector"].isin(study.members)]
                 energy = None
                 if study.energy is not None:
