@@ -16,6 +16,7 @@ import ast
 import difflib
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -64,7 +65,7 @@ _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 
 # --------------------------------------------------------------------------- tree
-class Expr:
+class Expr(ABC):
     """Base class of the immutable expression tree."""
 
     def variables(self) -> set[tuple[str, str]]:
@@ -73,14 +74,16 @@ class Expr:
         self._collect(out)
         return out
 
-    def _collect(self, out: set[tuple[str, str]]) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _collect(self, out: set[tuple[str, str]]) -> None:
+        """Add the ``(variable, scope)`` pairs of this node to ``out``."""
 
     def _prec(self) -> int:
         return 5
 
-    def __str__(self) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def __str__(self) -> str:
+        """The expression in canonical text form."""
 
 
 @dataclass(frozen=True)
