@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from carbonpath.analysis import expr as expr_mod
 from carbonpath.analysis.normalise import METHODS as NORMALISATIONS
 from carbonpath.errors import InputError, StudyError
+from carbonpath.results import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -288,27 +289,10 @@ def validate_config(raw: dict | None) -> dict:
 
 
 # ------------------------------------------------------------------------ results
-def _plain(v: Any) -> Any:
-    import numpy as np
-
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.bool_ | bool):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating | float):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    return v
-
-
 def _records(df: pd.DataFrame | None) -> list[dict]:
     if df is None:
         return []
-    return [_plain(r) for r in df.to_dict(orient="records")]
+    return jsonable(df)
 
 
 @dataclass(frozen=True)
@@ -342,12 +326,12 @@ class IndexResults:
             "alternative_weights": _records(self.alternative_weights),
             "sensitivity": {
                 "per_year": _records(self.sensitivity),
-                "mean_abs_rank_shift": _plain(self.mean_abs_rank_shift),
+                "mean_abs_rank_shift": jsonable(self.mean_abs_rank_shift),
                 "weight_intervals": _records(self.weight_intervals),
-                "settings": _plain(self.settings.get("sensitivity", {})),
+                "settings": jsonable(self.settings.get("sensitivity", {})),
             },
             "indicator_values": _records(self.indicator_values),
-            "settings": _plain(self.settings),
+            "settings": jsonable(self.settings),
             "warnings": list(self.warnings),
         }
         if self.panel is not None:

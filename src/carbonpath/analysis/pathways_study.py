@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.errors import InputError, StudyError
+from carbonpath.results import jsonable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -292,19 +293,6 @@ def validate_config(raw: Mapping[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- output
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars -> Python, NaN/inf -> None."""
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
-
-
 # ----------------------------------------------------------------------------- decomposition
 
 
@@ -334,10 +322,10 @@ class DecompositionResults:
             if self.zero_limits
             else "small-value substitution only",
             "periods": [list(p) for p in self.periods],
-            "effects": _records(self.effects),
-            "totals": _records(self.totals),
-            "chained": _records(self.chained),
-            "zero_cells": _records(self.zero_cells),
+            "effects": jsonable(self.effects),
+            "totals": jsonable(self.totals),
+            "chained": jsonable(self.chained),
+            "zero_cells": jsonable(self.zero_cells),
             "insensitivity": dict(self.insensitivity),
             "notes": list(self.notes),
         }
@@ -560,11 +548,11 @@ class ScenarioResults:
             "anchor_co2_t": self.anchor_co2_t,
             "horizon": self.horizon,
             "trend_years": self.trend_years,
-            "records": _records(self.paths),
-            "assumptions": _records(self.assumptions),
-            "peaks": _records(self.peaks),
-            "intensity": _records(self.intensity),
-            "target_checks": _records(self.target_checks),
+            "records": jsonable(self.paths),
+            "assumptions": jsonable(self.assumptions),
+            "peaks": jsonable(self.peaks),
+            "intensity": jsonable(self.intensity),
+            "target_checks": jsonable(self.target_checks),
             "notes": list(self.notes),
         }
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carbonpath.analysis.kselect import RULES, TRACE_TOL, choose_k
-from carbonpath.analysis.ols import finite_or_none, fit_ols, validate_design
+from carbonpath.analysis.ols import fit_ols, validate_design
 from carbonpath.analysis.panel import fit_panel_fe
 from carbonpath.analysis.ridge import (
     bootstrap_ridge,
@@ -42,6 +42,7 @@ from carbonpath.analysis.unitroot import (
     unit_root_table,
 )
 from carbonpath.errors import InputError, StudyError
+from carbonpath.results import jsonable
 
 GJ_PER_TCE = 29.3076
 # Variables held in GJ that STIRPAT expresses in tce for readable levels.
@@ -298,7 +299,7 @@ class StirpatResults:
     bootstrap_draws: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
-        return json_ready(
+        return jsonable(
             {
                 "specification": self.specification,
                 "data": self.data,
@@ -355,21 +356,6 @@ class StirpatResults:
         if self.panel.get("status") == "ok":
             out["stirpat_panel"] = pd.DataFrame(self.panel["coefficients"])
         return out
-
-
-def json_ready(obj: object) -> object:
-    """Deep copy with NaN/inf -> None and numpy scalars -> Python numbers."""
-    if isinstance(obj, dict):
-        return {str(k): json_ready(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [json_ready(v) for v in obj]
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        return finite_or_none(obj)
-    return obj
 
 
 def _panel(cfg: dict, resolve: Resolver, years: list[int], members: list[str]) -> dict:

@@ -182,13 +182,13 @@ def register(app: typer.Typer) -> None:
         """Ridge regression in the SPSS RIDGEREG convention, with trace and k rules."""
         import json
 
-        from carbonpath.analysis.stirpat import json_ready
+        from carbonpath.results import jsonable
 
         xs = [c.strip() for c in x.split(",") if c.strip()]
         if not xs:
             raise InputError("--x names no columns", fix="give --x COL,COL,...")
         payload, warnings = ridge_result(data, y.strip(), xs, log, k)
         if as_json:
-            typer.echo(json.dumps(json_ready(payload), indent=2, sort_keys=False, allow_nan=False))
+            typer.echo(json.dumps(jsonable(payload), indent=2, sort_keys=False, allow_nan=False))
         else:
             _print_table(payload, warnings, y)
