@@ -8,6 +8,9 @@ error (exit 1).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
+
 
 class CarbonpathError(Exception):
     """Root of every error carbonpath raises on purpose."""
@@ -69,3 +72,9 @@ class StudyError(InputError):
         head = ", ".join(where)
         body = super().one_line()
         return f"{head}: {body}" if head else body
+
+
+def did_you_mean(word: object, choices: Collection[str]) -> str:
+    """``"; did you mean 'X'?"`` for the closest of ``choices`` to a misspelt word, or ''."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

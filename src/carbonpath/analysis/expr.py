@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from carbonpath.errors import InputError
+from carbonpath.errors import InputError, did_you_mean
 from carbonpath.variables import DERIVED_VARIABLES, ECONOMY_VARIABLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,11 +175,6 @@ class Call(Expr):
 
 
 # -------------------------------------------------------------------------- parse
-def _suggest(word: str, choices: Collection[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 class _Parser:
     """Walks a Python AST, accepting only the whitelisted node types."""
 
@@ -281,7 +276,9 @@ class _Parser:
 
     def check_variable(self, name: str, node: ast.AST) -> None:
         if self.variables is not None and name not in self.variables:
-            raise self.fail(f"unknown variable '{name}'", node, hint=_suggest(name, self.variables))
+            raise self.fail(
+                f"unknown variable '{name}'", node, hint=did_you_mean(name, self.variables)
+            )
 
     def visit_var(self, node: ast.Subscript) -> Expr:
         if not isinstance(node.value, ast.Name):
@@ -327,7 +324,7 @@ class _Parser:
                 f"function '{fname}' is not allowed",
                 node,
                 fix="use growth, lag, log, sum or mean",
-                hint=_suggest(fname, FUNCTIONS),
+                hint=did_you_mean(fname, FUNCTIONS),
             )
         if node.keywords:
             raise self.fail(f"keyword arguments are not allowed in {fname}()", node)

@@ -9,7 +9,6 @@ degree), and runs the robustness analysis.  Method code lives in ``normalise``,
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from carbonpath.analysis import expr as expr_mod
 from carbonpath.analysis.normalise import METHODS as NORMALISATIONS
-from carbonpath.errors import InputError, StudyError
+from carbonpath.errors import InputError, StudyError, did_you_mean
 from carbonpath.results import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,8 +55,7 @@ def _err(message: str, key: str, fix: str | None = None) -> StudyError:
 def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
     for k in table:
         if k not in allowed:
-            close = difflib.get_close_matches(str(k), allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(str(k), allowed)
             raise _err(
                 f"unknown key '{k}'{hint}",
                 f"{prefix}.{k}",
@@ -67,8 +65,7 @@ def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], prefix: st
 
 def _choice(value: Any, allowed: tuple[str, ...], key: str, what: str) -> str:
     if not isinstance(value, str) or value not in allowed:
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(str(value), allowed)
         raise _err(f"unknown {what} '{value}'{hint}", key, fix=f"use one of {', '.join(allowed)}")
     return value
 
@@ -241,8 +238,7 @@ def validate_config(raw: dict | None) -> dict:
             )
         for k, v in weights.items():
             if k not in seen:
-                close = difflib.get_close_matches(str(k), sorted(seen), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(str(k), sorted(seen))
                 raise _err(f"weight for unknown indicator '{k}'{hint}", f"index.weights.{k}")
             _number(v, f"index.weights.{k}")
         missing_w = [n for n in seen if n not in weights]

@@ -20,12 +20,11 @@ A constant column carries no information: it gets weight 0, is listed in
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from carbonpath.errors import InputError
+from carbonpath.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -289,8 +288,7 @@ def user_weights(x: pd.DataFrame, given: Mapping[str, float]) -> WeightResult:
     cols = [str(c) for c in v.columns]
     unknown = [k for k in given if k not in cols]
     if unknown:
-        close = difflib.get_close_matches(str(unknown[0]), cols, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(str(unknown[0]), cols)
         raise InputError(f"weight given for unknown indicator '{unknown[0]}'{hint}")
     missing = [c for c in cols if c not in given]
     if missing:
@@ -341,8 +339,7 @@ def compute_weights(
                 "method 'user' needs the weights", fix="give a weight for every indicator"
             )
         return user_weights(x, user)
-    close = difflib.get_close_matches(method, METHODS, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(method, METHODS)
     raise InputError(
         f"unknown weighting method '{method}'{hint}", fix=f"use one of {', '.join(METHODS)}"
     )
