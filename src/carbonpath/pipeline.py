@@ -47,6 +47,18 @@ def _blocking_error(study: Study) -> StudyError:
     )
 
 
+def check_steps(names: list[str], prefix: str = "") -> None:
+    """Refuse step names that are not in :data:`STEPS` (``prefix`` names the option)."""
+    for name in names:
+        if name not in STEPS:
+            from carbonpath.io.study_toml import suggest
+
+            raise InputError(
+                f"{prefix}unknown step '{name}'{suggest(name, STEPS)}",
+                fix=f"choose from {', '.join(STEPS)}",
+            )
+
+
 def run_study(
     study: Study,
     only: list[str] | None = None,
@@ -54,15 +66,7 @@ def run_study(
     allow_errors: bool = False,
 ) -> Results:
     """Run the study's analyses; see the module docstring."""
-    if only:
-        for name in only:
-            if name not in STEPS:
-                from carbonpath.io.study_toml import suggest
-
-                raise InputError(
-                    f"unknown step '{name}'{suggest(name, STEPS)}",
-                    fix=f"choose from {', '.join(STEPS)}",
-                )
+    check_steps(only or [])
     wanted = set(only) if only else set(STEPS)
     if study.blocking and not allow_errors:
         raise _blocking_error(study)

@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
 
         from carbonpath.errors import InputError
-        from carbonpath.io.study_toml import REPORT_FORMATS
+        from carbonpath.io.study_toml import REPORT_FORMATS, suggest
+        from carbonpath.pipeline import check_steps
         from carbonpath.report.output import check_out_dir, write_outputs
         from carbonpath.report.summary import summary_lines
         from carbonpath.report.writers import available_writers
@@ -41,17 +42,10 @@ def register(app: typer.Typer) -> None:
 
         console = Console(stderr=False, highlight=False, soft_wrap=True)
         show = not quiet and sys.stdout.isatty()
-        from carbonpath.io.study_toml import suggest
-        from carbonpath.pipeline import STEPS
-
         steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
-        for name in steps or []:
-            if name not in STEPS:
-                raise InputError(
-                    f"--only: unknown step '{name}'{suggest(name, STEPS)}",
-                    fix=f"choose from {', '.join(STEPS)}",
-                )
-        for f in [f.strip() for f in (formats or "").split(",") if f.strip()]:
+        check_steps(steps or [], "--only: ")
+        chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else None
+        for f in chosen or []:
             if f not in REPORT_FORMATS:
                 raise InputError(
                     f"--formats: unknown format '{f}'{suggest(f, REPORT_FORMATS)}",
@@ -59,9 +53,7 @@ def register(app: typer.Typer) -> None:
                 )
         st = load_study(study)
         out_dir = check_out_dir(out, None if st.builtin else st.path)
-        fmts = st.config["report"]["formats"]
-        if formats:
-            fmts = [f.strip() for f in formats.split(",") if f.strip()]
+        fmts = chosen or st.config["report"]["formats"]
         if show:
             with console.status("loading") as status:
                 results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
