@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.accounting import uncertainty as unc
-from carbonpath.accounting.accounting_study import run_accounting
 from carbonpath.accounting.emissions import compute_emissions
 from carbonpath.accounting.factors import FactorSet, Fuel, load_factor_set
+from carbonpath.accounting.step import run_accounting
 
 
 def study_inputs(seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

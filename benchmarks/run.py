@@ -147,9 +147,9 @@ def _builtin() -> Any:
 def bench_monte_carlo(rows: list[Row], study: Any) -> None:
 
     from carbonpath.accounting import uncertainty as unc
-    from carbonpath.accounting.accounting_study import run_accounting
     from carbonpath.accounting.emissions import compute_emissions
     from carbonpath.accounting.factors import resolve_factor_set
+    from carbonpath.accounting.step import run_accounting
 
     cfg = study.config["accounting"]
     fs = resolve_factor_set(cfg["factor_set"], study.factors_override)
@@ -210,7 +210,7 @@ def _stirpat_design(study: Any) -> tuple[Any, Any, float]:
 def bench_ridge(rows: list[Row], study: Any) -> None:
     import numpy as np
 
-    from carbonpath.analysis.ridge import bootstrap_ridge, ridge_trace
+    from carbonpath.stirpat.ridge import bootstrap_ridge, ridge_trace
 
     y, X, k = _stirpat_design(study)
     bootstrap_ridge(y, X, k, replications=50, seed=1)  # warm-up

@@ -9,6 +9,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+CEADS = SHARED / "data" / "ceads"
+
+needs_ceads = pytest.mark.skipif(
+    not CEADS.is_dir(), reason=f"the real CEADs inventories are not here ({CEADS}); CI has them"
+)
 
 
 @pytest.fixture

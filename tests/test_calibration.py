@@ -29,8 +29,7 @@ import carbonpath
 from carbonpath.study import builtin_path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REPORTED = SHARED / "reference" / "reported_figures.csv"
+REPORTED = Path(__file__).resolve().parent / "data" / "reported_figures.csv"
 REL = 0.01  # "within 1%"
 TCE_GJ = 29.3076
 

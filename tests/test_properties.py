@@ -28,13 +28,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from carbonpath.accounting import lmdi
 from carbonpath.accounting import uncertainty as unc
 from carbonpath.accounting.emissions import compute_emissions
 from carbonpath.accounting.factors import load_factor_set
-from carbonpath.analysis.ols import fit_ols
-from carbonpath.analysis.ridge import fit_ridge, ridge_trace
-from carbonpath.analysis.weights import entropy_weights
+from carbonpath.decomposition import lmdi
+from carbonpath.index.weights import entropy_weights
+from carbonpath.stirpat.ols import fit_ols
+from carbonpath.stirpat.ridge import fit_ridge, ridge_trace
 
 FS = load_factor_set("cn-provincial-2011")
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

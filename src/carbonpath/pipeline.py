@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carbonpath.errors import InputError, StudyError
+from carbonpath.core.errors import InputError, StudyError
 from carbonpath.results import Results
-from carbonpath.variables import Resolver
+from carbonpath.study.resolver import Resolver
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.study import Study
@@ -51,7 +51,7 @@ def check_steps(names: list[str], prefix: str = "") -> None:
     """Refuse step names that are not in :data:`STEPS` (``prefix`` names the option)."""
     for name in names:
         if name not in STEPS:
-            from carbonpath.io.study_toml import suggest
+            from carbonpath.core.errors import suggest
 
             raise InputError(
                 f"{prefix}unknown step '{name}'{suggest(name, STEPS)}",
@@ -87,7 +87,7 @@ def run_study(
     acc_dict: dict[str, Any] = {}
     if wanted:
         step("emissions")
-        from carbonpath.accounting.accounting_study import run_accounting
+        from carbonpath.accounting.step import run_accounting
 
         acc = run_accounting(
             study.energy,
@@ -107,7 +107,7 @@ def run_study(
     if "index" in wanted:
         if cfg["index"].get("indicators"):
             step("index")
-            from carbonpath.analysis.index_study import run_index
+            from carbonpath.index.step import run_index
 
             sections["index"] = run_index(
                 cfg["index"], resolver, study.years, seed, members=study.members
@@ -119,7 +119,7 @@ def run_study(
     if "stirpat" in wanted or "scenarios" in wanted:
         if "stirpat" in given:
             step("stirpat")
-            from carbonpath.analysis.stirpat import run_stirpat
+            from carbonpath.stirpat.step import run_stirpat
 
             stirpat = run_stirpat(cfg["stirpat"], resolver, study.years, study.members, seed)
             if "stirpat" in wanted:
@@ -128,7 +128,7 @@ def run_study(
             skipped["stirpat"] = "study.toml has no [stirpat] section"
 
     if wanted & {"decomposition", "targets", "scenarios"}:
-        from carbonpath.analysis import pathways_study as pw
+        from carbonpath.pathways import step as pw
 
         output = study.economy.loc[
             study.economy["variable"] == "output_value", ["year", "sector", "value"]

@@ -2,7 +2,7 @@
 
 Input: ``year, sector, fuel, value, unit[, dimension]`` with values in canonical units
 (mass ``t``, volume ``m3``, energy ``GJ``; other unit strings are converted with
-:func:`carbonpath.units.parse_unit`).  Per row:
+:func:`carbonpath.core.units.parse_unit`).  Per row:
 
 - mass or volume: ``CO2 = value x EF`` with EF in t CO2 per t (or per m3); the
   dimension must match the fuel's physical unit (a gas in tonnes without a density, or
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.accounting.factors import NON_COMBUSTION, FactorSet, unknown_fuel_error
-from carbonpath.errors import InputError
-from carbonpath.units import parse_unit
+from carbonpath.core.errors import InputError
+from carbonpath.core.units import parse_unit
 
 OUTPUT_COLUMNS = ["year", "sector", "fuel", "co2_t"]
 
@@ -154,7 +154,7 @@ def activity_tce(activity: pd.DataFrame, factors: FactorSet) -> pd.DataFrame:
     Combustion fuels in physical units use their tce factor; energy-valued rows
     (including electricity and heat, at their calorific equivalent) are GJ / 29.3076.
     """
-    from carbonpath.units import TCE_GJ
+    from carbonpath.core.units import TCE_GJ
 
     values, dims = _canonical(activity)
     tce = np.full(len(values), np.nan)

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.errors import InputError, StudyError
-from carbonpath.units import TCE_GJ, parse_unit
+from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.units import TCE_GJ, parse_unit
 
 #: 44/12: mass of CO2 per mass of carbon
 CO2_PER_C = 44.0 / 12.0
@@ -221,7 +221,7 @@ class FactorSet:
 
 def unknown_fuel_error(fuel: str, fs: FactorSet) -> InputError:
     """InputError for a fuel the set does not know: lists the fuels and how to add one."""
-    from carbonpath.io.study_toml import suggest
+    from carbonpath.core.errors import suggest
 
     known = ", ".join(fs.fuels)
     return InputError(
@@ -379,7 +379,7 @@ def load_factor_set(name: str = DEFAULT_SET) -> FactorSet:
     """Load a shipped factor set by name (``carbonpath factors`` lists them)."""
     sets = available_sets()
     if name not in sets:
-        from carbonpath.io.study_toml import suggest
+        from carbonpath.core.errors import suggest
 
         raise InputError(
             f"unknown factor set '{name}'{suggest(name, sets)}",
@@ -405,7 +405,7 @@ def apply_overrides(
         raise StudyError("has no 'fuel' column", file=file, fix="the first column must be fuel")
     unknown_cols = [c for c in override.columns if c not in COLUMNS and c not in ("file", "line")]
     if unknown_cols:
-        from carbonpath.io.study_toml import suggest
+        from carbonpath.core.errors import suggest
 
         bad = unknown_cols[0]
         raise StudyError(

@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.errors import InputError
-from carbonpath.units import KWH_GJ
+from carbonpath.core.errors import InputError
+from carbonpath.core.units import KWH_GJ
 
 #: t CO2 per GJ of purchased heat (GB/T 32150-2015, default factor)
 HEAT_T_PER_GJ = 0.11
@@ -51,7 +51,7 @@ def select_grid_factor(grid: str, year: int, *, explicit: bool) -> dict[str, Any
     """
     gf = grid_factors()
     if grid not in set(gf["grid"]):
-        from carbonpath.io.study_toml import suggest
+        from carbonpath.core.errors import suggest
 
         raise InputError(
             f"unknown grid '{grid}'{suggest(grid, available_grids())}",
@@ -116,7 +116,7 @@ def compute_scope2(
     electricity and heat).  ``year``: ``"auto"`` (each data year its own factor) or an
     int (that year's factor, or the nearest published one, for every data year).
     """
-    from carbonpath.units import parse_unit
+    from carbonpath.core.units import parse_unit
 
     sub = activity[activity["fuel"].isin(["electricity", "heat"])].copy()
     if sub.empty:

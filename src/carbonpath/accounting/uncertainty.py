@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.errors import InputError
+from carbonpath.core.errors import InputError
 
 DISTRIBUTIONS = ("normal", "lognormal", "uniform", "triangular")
 Z95 = 1.959963984540054  # two-sided 95% normal quantile

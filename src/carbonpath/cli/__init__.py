@@ -1,6 +1,6 @@
 """The ``carbonpath`` command line (thin: parse arguments, call the library, print).
 
-Error contract: an :class:`~carbonpath.errors.InputError` becomes one line on stderr
+Error contract: an :class:`~carbonpath.core.errors.InputError` becomes one line on stderr
 and exit code 2; any other exception is an internal error, exit code 1, with a
 traceback only under ``--debug``.  Heavy libraries are imported inside the commands so
 that ``carbonpath --help`` stays fast.
@@ -23,7 +23,7 @@ class _Group(TyperGroup):
     """Click group that turns carbonpath errors into one line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from carbonpath.errors import InputError
+        from carbonpath.core.errors import InputError
 
         try:
             return super().invoke(ctx)

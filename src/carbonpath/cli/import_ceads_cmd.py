@@ -23,7 +23,7 @@ def _expand(paths: list[Path]) -> list[Path]:
                 if f.suffix.lower() == ".xlsx" and "provinces" in f.name.lower()
             )
             if not found:
-                from carbonpath.errors import InputError
+                from carbonpath.core.errors import InputError
 
                 raise InputError(
                     f"folder '{p}' holds no CEADs provincial workbook",

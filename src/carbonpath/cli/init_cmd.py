@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
         """Write the built-in Beijing study (commented study.toml) into FOLDER."""
         import shutil
 
-        from carbonpath.errors import InputError
+        from carbonpath.core.errors import InputError
         from carbonpath.study import builtin_path
 
         src = builtin_path()

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from carbonpath.errors import InputError
+from carbonpath.core.errors import InputError
 
 
 def _parse_k(text: str) -> str | float:
@@ -84,8 +84,8 @@ def _read(path: Path, y: str, xs: list[str], log: bool) -> tuple:
 
 def ridge_result(path: Path, y: str, xs: list[str], log: bool, k: str) -> tuple[dict, list[str]]:
     """Compute the ridge JSON payload and the plain-language warnings."""
-    from carbonpath.analysis.kselect import choose_k
-    from carbonpath.analysis.ridge import (
+    from carbonpath.stirpat.kselect import choose_k
+    from carbonpath.stirpat.ridge import (
         coefficient_records,
         fit_ridge,
         k_convention,

@@ -32,13 +32,13 @@ def register(app: typer.Typer) -> None:
         """Load, check and analyse a study; write results.json, tables and the report."""
         from rich.console import Console
 
-        from carbonpath.errors import InputError
-        from carbonpath.io.study_toml import REPORT_FORMATS, suggest
+        from carbonpath.core.errors import InputError, suggest
         from carbonpath.pipeline import check_steps
         from carbonpath.report.output import check_out_dir, write_outputs
         from carbonpath.report.summary import summary_lines
         from carbonpath.report.writers import available_writers
         from carbonpath.study import load_study
+        from carbonpath.study.settings import REPORT_FORMATS
 
         console = Console(stderr=False, highlight=False, soft_wrap=True)
         show = not quiet and sys.stdout.isatty()

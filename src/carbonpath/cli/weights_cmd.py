@@ -19,7 +19,7 @@ def _read_matrix(path: Path):
     import numpy as np
     import pandas as pd
 
-    from carbonpath.errors import InputError
+    from carbonpath.core.errors import InputError
 
     if not path.is_file():
         raise InputError(f"matrix file not found: {path}")
@@ -75,10 +75,10 @@ def register(app: typer.Typer) -> None:
         """Objective criterion weights (entropy, CRITIC, CV, equal) and weighted scores."""
         import difflib
 
-        from carbonpath.analysis.composite import composite_scores
-        from carbonpath.analysis.normalise import normalise
-        from carbonpath.analysis.weights import compute_weights
-        from carbonpath.errors import InputError
+        from carbonpath.core.errors import InputError
+        from carbonpath.index.composite import composite_scores
+        from carbonpath.index.normalise import normalise
+        from carbonpath.index.weights import compute_weights
 
         if method not in ("entropy", "critic", "cv", "equal"):
             close = difflib.get_close_matches(method, ["entropy", "critic", "cv", "equal"], n=1)

@@ -12,7 +12,7 @@ The layout drifts between years (1997-2017: spaced headers such as ``Raw Coal`` 
 mixes both), so nothing here relies on positions: the header row is the row whose
 cells name fuels, headers and row labels are matched after normalisation (case,
 spaces, underscores), sheets are found by name, and the unit row is parsed with
-:func:`carbonpath.units.parse_unit` (Mt CO2 -> t).
+:func:`carbonpath.core.units.parse_unit` (Mt CO2 -> t).
 
 Sector names map to GB/T 4754-2011 two-digit codes; CEADs keeps the pre-2011 list,
 so ``Transportation Equipment`` is ``36+37`` and rubber / plastic products are the
@@ -34,8 +34,8 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.errors import InputError, StudyError
-from carbonpath.units import parse_unit
+from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.units import parse_unit
 
 #: CEADs sector name -> (code, Chinese GB/T 4754-2011 name, is manufacturing (section C))
 SECTORS: dict[str, tuple[str, str, bool]] = {
@@ -406,7 +406,7 @@ def read_ceads_workbook(path: Path, provinces: list[str]) -> dict[str, CeadsShee
         for province in provinces:
             key = _province_key(province)
             if key not in sheets:
-                from carbonpath.io.study_toml import suggest
+                from carbonpath.core.errors import suggest
 
                 names = sorted(re.sub(r"\d+$", "", s) for s, _ in sheets.values())
                 raise StudyError(

@@ -8,7 +8,7 @@
 - Numbers: thousands separators (``1,234.5``) and full-width digits are accepted;
   text such as ``NaN``/``inf`` is refused (leave the cell empty for missing).
 
-Every problem raises :class:`~carbonpath.errors.StudyError` naming the file, the
+Every problem raises :class:`~carbonpath.core.errors.StudyError` naming the file, the
 1-based line number (header = line 1) and the column.
 """
 
@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from carbonpath.errors import StudyError
+from carbonpath.core.errors import StudyError
 
 MISSING_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "…", "……", "...", "NA", "N/A", "n/a"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

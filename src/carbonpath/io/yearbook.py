@@ -27,9 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.errors import InputError, StudyError
+from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.units import parse_unit
 from carbonpath.io.tables import Table, parse_number, table_from_rows
-from carbonpath.units import parse_unit
 
 FILE = "study.toml"
 TABLES = {"energy": "fuel", "economy": "variable"}
@@ -88,7 +88,7 @@ def _sheet(wb: Any, sheet: str | int | None, label: str) -> Any:
     folded = {n.strip().casefold(): n for n in names}
     if sheet.strip().casefold() in folded:
         return wb[folded[sheet.strip().casefold()]]
-    from carbonpath.io.study_toml import suggest
+    from carbonpath.core.errors import suggest
 
     raise StudyError(
         f"has no sheet '{sheet}'{suggest(sheet, names)}",
@@ -198,7 +198,7 @@ def _check_unit(text: str, key: str, table: str) -> None:
 
 def validate_config(raw: Any) -> list[dict[str, Any]]:
     """Validate the ``[[yearbook]]`` entries; return them with defaults filled in."""
-    from carbonpath.io.study_toml import suggest
+    from carbonpath.core.errors import suggest
 
     if raw is None:
         return []
@@ -438,7 +438,7 @@ def _read_one(cfg: dict[str, Any], inst: _Sheet, rows: list[list[str]]) -> pd.Da
             col_of[h] = i
     missing = [c for c in cfg["columns"] if c not in col_of]
     if missing:
-        from carbonpath.io.study_toml import suggest
+        from carbonpath.core.errors import suggest
 
         present = [h for h in header if h]
         raise StudyError(
@@ -507,7 +507,7 @@ def _read_one(cfg: dict[str, Any], inst: _Sheet, rows: list[list[str]]) -> pd.Da
             i += 1
             continue
         if lab not in cfg["rows"]:
-            from carbonpath.io.study_toml import suggest
+            from carbonpath.core.errors import suggest
 
             raise StudyError(
                 f"row label '{text.strip()}' is not mapped to a sector{suggest(lab, cfg['rows'])}",

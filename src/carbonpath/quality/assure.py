@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.errors import StudyError
+from carbonpath.core.errors import StudyError
 from carbonpath.quality import checks
 from carbonpath.quality.corrections import apply_corrections
 from carbonpath.quality.gapfill import fill_gaps
@@ -44,7 +44,7 @@ QUALITY_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
 
 def validate_config(raw: dict[str, Any] | None) -> dict[str, Any]:
     """Validate ``[quality]`` and fill defaults; bad keys raise StudyError (key=quality.x)."""
-    from carbonpath.io.study_toml import suggest
+    from carbonpath.core.errors import suggest
 
     raw = raw or {}
     if not isinstance(raw, dict):

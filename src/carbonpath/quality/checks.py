@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.units import TCE_GJ
-from carbonpath.variables import ECONOMY_VARIABLES
+from carbonpath.core.units import TCE_GJ
+from carbonpath.core.variables import ECONOMY_VARIABLES
 
 #: known economy variables -> required dimension (as in docs/study-format.md)
 EXPECTED_DIMENSIONS = ECONOMY_VARIABLES

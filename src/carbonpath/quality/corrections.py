@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.errors import InputError, StudyError
-from carbonpath.units import parse_unit
+from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.units import parse_unit
 
 #: checks on a single value that a correction of that value resolves
 VALUE_CHECKS = frozenset(

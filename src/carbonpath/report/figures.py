@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carbonpath.errors import InputError
+from carbonpath.core.errors import InputError
 from carbonpath.report.style import (
     DASHES,
     DEFAULT_DPI,

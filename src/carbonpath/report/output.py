@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from carbonpath.errors import InputError
+from carbonpath.core.errors import InputError
 from carbonpath.report.safe import neutralise_frame
 from carbonpath.results import Results
 

@@ -1,0 +1,243 @@
+"""Units: parse the unit strings users write, once, at the edge.
+
+A pint registry extended with what yearbooks use: ``tce`` (1 tce = 29.3076 GJ, i.e.
+1 kgce = 29,307.6 kJ, GB/T 2589-2020), ``yuan`` as its own currency dimension,
+``person`` for headcounts, powers of ten as yearbooks write them (``10^4 t``,
+``10^8 m^3``, ``100 million yuan``) and the yearbooks' Chinese unit names (万吨,
+亿立方米, 万吨标准煤, 万千瓦时, 亿千瓦时, 万元, 亿元, 人, 万人 ...).
+
+Everything inside carbonpath is a plain float in one canonical unit per dimension
+(see ``CANONICAL``); :func:`to_canonical` does the conversion and tells which
+dimension a value has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from carbonpath.core.errors import InputError
+
+TCE_GJ = 29.3076
+"""GJ per tonne of coal equivalent (1 kgce = 29,307.6 kJ)."""
+
+KWH_GJ = 0.0036
+"""GJ per kWh."""
+
+#: canonical unit of each dimension carbonpath knows
+CANONICAL: dict[str, str] = {
+    "mass": "t",
+    "volume": "m3",
+    "energy": "GJ",
+    "currency": "yuan",
+    "headcount": "person",
+    "count": "count",
+    "ratio": "1",
+}
+
+UNIT_HINT = (
+    "write a unit such as t, 10^4 t, m^3, 10^8 m^3, tce, 10^4 tce, kWh, 10^8 kWh, GJ, "
+    "yuan, 10^4 yuan, 100 million yuan, person, 10^4 person, % "
+    "(or a yearbook name: 万吨, 亿立方米, 万吨标准煤, 万千瓦时, 万元, 亿元, 人, 万人)"
+)
+
+# Chinese yearbook unit names -> the English form parsed below.
+_CHINESE = {
+    "吨": "t",
+    "千克": "kg",
+    "公斤": "kg",
+    "万吨": "10^4 t",
+    "亿吨": "10^8 t",
+    "立方米": "m^3",
+    "万立方米": "10^4 m^3",
+    "亿立方米": "10^8 m^3",
+    "吨标准煤": "tce",
+    "千克标准煤": "kgce",
+    "万吨标准煤": "10^4 tce",
+    "亿吨标准煤": "10^8 tce",
+    "千瓦时": "kWh",
+    "万千瓦时": "10^4 kWh",
+    "亿千瓦时": "10^8 kWh",
+    "千焦": "kJ",
+    "吉焦": "GJ",
+    "百万千焦": "10^6 kJ",
+    "太焦": "TJ",
+    "元": "yuan",
+    "千元": "10^3 yuan",
+    "万元": "10^4 yuan",
+    "亿元": "10^8 yuan",
+    "人": "person",
+    "万人": "10^4 person",
+    "个": "units",
+    "家": "units",
+    "吨二氧化碳": "t",
+    "万吨二氧化碳": "10^4 t",
+}
+
+_WORDS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "ten thousand": 1e4,
+    "million": 1e6,
+    "hundred million": 1e8,
+    "billion": 1e9,
+}
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SUPERSCRIPT_POWER = re.compile(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)")
+
+_PREFIX = re.compile(
+    r"""^\s*
+    (?:
+        (?P<mant>\d+(?:\.\d+)?)\s*(?:[x×*]\s*)?10\s*(?:\^|\*\*)\s*(?P<exp1>-?\d+)   # 1.5 x 10^4
+      | 10\s*(?:\^|\*\*)\s*(?P<exp2>-?\d+)                                       # 10^4
+      | (?P<sci>\d+(?:\.\d+)?[eE][+-]?\d+)                                        # 1e4
+      | (?P<plain>\d+(?:\.\d+)?)(?=\s|[a-zA-Z])                                   # 100 million
+    )?
+    \s*(?P<word>ten\ thousand|hundred\ million|thousand|million|billion|k(?=\s))?
+    \s*(?P<rest>.*?)\s*$""",
+    re.VERBOSE,
+)
+
+_ALIASES = {
+    "t": "metric_ton",
+    "ton": "metric_ton",
+    "tons": "metric_ton",
+    "tonne": "metric_ton",
+    "tonnes": "metric_ton",
+    "mt": "megametric_ton",
+    "kt": "kilometric_ton",
+    "m3": "meter**3",
+    "m^3": "meter**3",
+    "m³": "meter**3",
+    "cubic meter": "meter**3",
+    "cubic meters": "meter**3",
+    "cubic metre": "meter**3",
+    "cubic metres": "meter**3",
+    "persons": "person",
+    "people": "person",
+    "employees": "person",
+    "units": "countable_item",
+    "unit": "countable_item",
+    "count": "countable_item",
+    "institutions": "countable_item",
+    "%": "percent",
+    "1": "dimensionless",
+    "": "dimensionless",
+    "yuan": "yuan",
+    "rmb": "yuan",
+    "cny": "yuan",
+}
+
+_CO2_TOKEN = re.compile(r"\s*(co2e?|co₂e?|co2-eq|co2eq)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ParsedUnit:
+    """A unit string resolved to a factor onto the canonical unit of its dimension."""
+
+    text: str
+    dimension: str
+    factor: float
+
+    @property
+    def canonical(self) -> str:
+        return CANONICAL[self.dimension]
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    """The shared pint registry with carbonpath's definitions (built on first use)."""
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define(f"tce = {TCE_GJ} * gigajoule = tonne_coal_equivalent")
+    ureg.define("kgce = tce / 1000")
+    ureg.define("yuan = [currency] = CNY")
+    ureg.define("person = [headcount]")
+    ureg.define("countable_item = [item]")
+    return ureg
+
+
+def _dimension_of(quantity: Any) -> tuple[str, float]:
+    ureg = registry()
+    for dim, canon in (
+        ("mass", "metric_ton"),
+        ("volume", "meter**3"),
+        ("energy", "gigajoule"),
+        ("currency", "yuan"),
+        ("headcount", "person"),
+        ("count", "countable_item"),
+        ("ratio", "dimensionless"),
+    ):
+        target = ureg.Quantity(1.0, canon)
+        if quantity.dimensionality == target.dimensionality:
+            return dim, float(quantity.to(canon).magnitude)
+    raise InputError(f"unit has dimension {quantity.dimensionality}, which carbonpath does not use")
+
+
+@lru_cache(maxsize=512)
+def parse_unit(text: str) -> ParsedUnit:
+    """Parse a unit string such as ``10^4 t``, ``亿立方米`` or ``100 million yuan``.
+
+    Raises :class:`InputError` (without location; callers add file/row) when the text
+    is not a unit carbonpath understands.
+    """
+    raw = "" if text is None else str(text)
+    s = _SUPERSCRIPT_POWER.sub(lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), raw.strip())
+    s = _CHINESE.get(s, s)
+    s = _CO2_TOKEN.sub("", s).strip()
+    m = _PREFIX.match(s)
+    if m is None:  # pragma: no cover - the pattern always matches
+        raise InputError(f"unit '{raw}' is not understood", fix=UNIT_HINT)
+    mult = 1.0
+    if m.group("exp1") is not None:
+        mult = float(m.group("mant")) * 10.0 ** int(m.group("exp1"))
+    elif m.group("exp2") is not None:
+        mult = 10.0 ** int(m.group("exp2"))
+    elif m.group("sci") is not None:
+        mult = float(m.group("sci"))
+    elif m.group("plain") is not None:
+        mult = float(m.group("plain"))
+    if m.group("word"):
+        mult *= _WORDS[m.group("word")]
+    rest = m.group("rest").strip()
+    rest = _CHINESE.get(rest, rest)
+    rest = _CO2_TOKEN.sub("", rest).strip().replace("³", "^3")
+    rest = _ALIASES.get(rest.lower(), rest)
+    if mult != 1.0 and rest == "dimensionless" and not m.group("rest"):
+        raise InputError(f"unit '{raw}' is a number without a unit", fix=UNIT_HINT)
+    ureg = registry()
+    try:
+        quantity = ureg.Quantity(1.0, rest.replace("^", "**"))
+    except Exception as exc:  # pint raises several unrelated types
+        raise InputError(f"unit '{raw}' is not understood", fix=UNIT_HINT) from exc
+    try:
+        dim, factor = _dimension_of(quantity)
+    except InputError as exc:
+        raise InputError(f"unit '{raw}': {exc.message}", fix=UNIT_HINT) from exc
+    return ParsedUnit(text=raw, dimension=dim, factor=factor * mult)
+
+
+def to_canonical(values: Any, unit: str) -> tuple[np.ndarray, str, str]:
+    """Convert ``values`` given in ``unit`` to the canonical unit of its dimension.
+
+    Returns ``(array, canonical_unit, dimension)``.
+    """
+    parsed = parse_unit(unit)
+    arr = np.asarray(values, dtype=float) * parsed.factor
+    return arr, parsed.canonical, parsed.dimension
+
+
+def factor_to(unit_from: str, unit_to: str) -> float:
+    """Multiplier converting a value in ``unit_from`` into ``unit_to`` (same dimension)."""
+    a, b = parse_unit(unit_from), parse_unit(unit_to)
+    if a.dimension != b.dimension:
+        raise InputError(
+            f"cannot convert '{unit_from}' ({a.dimension}) to '{unit_to}' ({b.dimension})"
+        )
+    return a.factor / b.factor
