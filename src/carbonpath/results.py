@@ -8,42 +8,15 @@ rounded here).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from carbonpath import __version__
+from carbonpath.core.results import jsonable
 
 SCHEMA_VERSION = 1
-
-
-def jsonable(obj: Any) -> Any:
-    """Convert numpy/pandas scalars and containers to JSON-ready Python (NaN -> None)."""
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, pd.DataFrame):
-        return [jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    if hasattr(obj, "to_dict"):
-        return jsonable(obj.to_dict())
-    return str(obj)
 
 
 @dataclass(frozen=True)

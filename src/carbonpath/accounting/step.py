@@ -215,7 +215,7 @@ class EmissionsResults:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        from carbonpath.results import jsonable
+        from carbonpath.core.results import jsonable
 
         return jsonable(
             {

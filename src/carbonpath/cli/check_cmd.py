@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
     ) -> None:
         """Check a study's data; exit 2 if an uncorrected error remains."""
-        from carbonpath.results import jsonable
+        from carbonpath.core.results import jsonable
         from carbonpath.study import load_study
 
         st = load_study(study)

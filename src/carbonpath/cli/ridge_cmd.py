@@ -182,7 +182,7 @@ def register(app: typer.Typer) -> None:
         """Ridge regression in the SPSS RIDGEREG convention, with trace and k rules."""
         import json
 
-        from carbonpath.results import jsonable
+        from carbonpath.core.results import jsonable
 
         xs = [c.strip() for c in x.split(",") if c.strip()]
         if not xs:

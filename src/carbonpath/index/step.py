@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from carbonpath.core import expr as expr_mod
 from carbonpath.core.errors import InputError, StudyError, did_you_mean
+from carbonpath.core.results import jsonable
 from carbonpath.index.normalise import METHODS as NORMALISATIONS
-from carbonpath.results import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.errors import InputError, StudyError
-from carbonpath.results import jsonable
+from carbonpath.core.results import jsonable
 
 if TYPE_CHECKING:
     import numpy as np

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carbonpath.core.errors import InputError, StudyError
-from carbonpath.results import jsonable
+from carbonpath.core.results import jsonable
 from carbonpath.stirpat.kselect import RULES, TRACE_TOL, choose_k
 from carbonpath.stirpat.ols import fit_ols, validate_design
 from carbonpath.stirpat.panel import fit_panel_fe

@@ -1,0 +1,95 @@
+"""Typed results: the base every analysis's results object is built on.
+
+A results object is a frozen dataclass whose fields are pandas objects, numbers, strings
+and typed sub-results.  :meth:`ResultBase.to_dict` is derived from the fields by one
+generic converter (:func:`jsonable`), so results.json is the serialisation of the
+objects, never a second hand-kept copy; :meth:`ResultBase.tables` lists the fields that
+are tables (for CSV files and the workbook).  Fields that are for Python users only
+(bootstrap draws, say) are declared with :func:`internal`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import field, fields, is_dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ResultBase", "internal", "jsonable", "table"]
+
+
+def internal(default: Any = None) -> Any:
+    """A dataclass field kept out of results.json, comparisons and repr."""
+    return field(default=default, compare=False, repr=False, metadata={"json": False})
+
+
+def table(name: str | None = None, *, json: bool = True) -> Any:
+    """A DataFrame field that is also written as a table (``name``: the table's name)."""
+    return field(metadata={"table": name or True, "json": json})
+
+
+def _frame_records(frame: pd.DataFrame) -> list[Any]:
+    named = any(n is not None for n in frame.index.names)
+    if named:
+        frame = frame.reset_index()
+    return [jsonable(r) for r in frame.to_dict(orient="records")]
+
+
+def jsonable(obj: Any) -> Any:
+    """Convert results to JSON-ready Python: numpy/pandas scalars and containers, nested
+    results objects (by their ``to_dict``), NaN and infinities -> None."""
+    if isinstance(obj, ResultBase):
+        return obj.to_dict()
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, pd.DataFrame):
+        return _frame_records(obj)
+    if isinstance(obj, pd.Series):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if hasattr(obj, "to_dict"):
+        return jsonable(obj.to_dict())
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    return str(obj)
+
+
+class ResultBase:
+    """Mixin for frozen dataclass results: ``to_dict()`` and ``tables()`` from the fields."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data of every field not declared :func:`internal` (results.json)."""
+        return {
+            f.name: jsonable(getattr(self, f.name))
+            for f in fields(self)  # type: ignore[arg-type]
+            if f.metadata.get("json", True)
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{name: DataFrame}`` of the fields declared :func:`table` (and of nested
+        results' tables), for tables/*.csv and the workbook."""
+        out: dict[str, pd.DataFrame] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            tag = f.metadata.get("table")
+            if tag and isinstance(value, pd.DataFrame):
+                out[tag if isinstance(tag, str) else f.name] = value
+            elif isinstance(value, ResultBase):
+                out.update(value.tables())
+        return out
