@@ -24,6 +24,7 @@ from carbonpath.core.errors import StudyError, suggest
 from carbonpath.core.units import parse_unit
 from carbonpath.core.variables import ECONOMY_VARIABLES
 from carbonpath.io.tables import Table, parse_number, parse_year, read_csv_table
+from carbonpath.io.toml import parse_toml
 from carbonpath.study import settings as study_toml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,7 +128,7 @@ def load_study(path: str | Path | None = None) -> Study:
             folder = folder.parent
         else:
             raise StudyError(f"'{folder}' is a file; give the study folder that holds study.toml")
-    raw = study_toml.parse_toml(folder / "study.toml")
+    raw = parse_toml(folder / "study.toml")
     cfg = study_toml.validate(raw, folder)
     enc = cfg["encoding"]
     files = cfg["files"]
