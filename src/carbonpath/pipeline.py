@@ -8,6 +8,7 @@ is skipped with the reason recorded in ``results.skipped``; nothing is faked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -59,134 +60,224 @@ def check_steps(names: list[str], prefix: str = "") -> None:
             )
 
 
+@dataclass
+class RunContext:
+    """What a step adapter sees: the study, the resolver and the earlier steps' results."""
+
+    study: Study
+    resolver: Resolver
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One analysis of the registry.
+
+    ``skip(study)`` gives the reason the step cannot run (its section or its data is
+    absent) or None; ``run(ctx)`` returns the step's results object.  ``needs`` names
+    earlier steps whose results ``run`` reads (they are computed even when not asked
+    for, and reported only when asked for).
+    """
+
+    name: str
+    run: Callable[[RunContext], Any]
+    skip: Callable[[Study], str | None]
+    needs: tuple[str, ...] = ()
+
+
+def _skip_never(study: Study) -> str | None:
+    return None
+
+
+def _run_emissions(ctx: RunContext) -> Any:
+    from carbonpath.accounting.step import run_accounting
+
+    study = ctx.study
+    acc = run_accounting(
+        study.energy,
+        study.economy,
+        study.sectors,
+        study.config["accounting"],
+        study.seed,
+        factors_override=study.factors_override,
+        inventory=study.emissions_inventory,
+    )
+    co2 = pd.DataFrame(acc.to_dict()["by_sector"])
+    ctx.resolver = ctx.resolver.with_co2(co2)
+    return acc
+
+
+def _skip_index(study: Study) -> str | None:
+    if not study.config["index"].get("indicators"):
+        return "study.toml defines no [[index.indicators]]"
+    return None
+
+
+def _run_index(ctx: RunContext) -> Any:
+    from carbonpath.index.step import run_index
+
+    study = ctx.study
+    return run_index(
+        study.config["index"], ctx.resolver, study.years, study.seed, members=study.members
+    )
+
+
+def _skip_stirpat(study: Study) -> str | None:
+    if "stirpat" not in study.config.get("sections_given", []):
+        return "study.toml has no [stirpat] section"
+    return None
+
+
+def _run_stirpat(ctx: RunContext) -> Any:
+    from carbonpath.stirpat.step import run_stirpat
+
+    study = ctx.study
+    return run_stirpat(
+        study.config["stirpat"], ctx.resolver, study.years, study.members, study.seed
+    )
+
+
+def _member_output(study: Study) -> pd.DataFrame:
+    output = study.economy.loc[
+        study.economy["variable"] == "output_value", ["year", "sector", "value"]
+    ]
+    return output[output["sector"].isin(study.members) & output["year"].isin(study.years)]
+
+
+def _skip_decomposition(study: Study) -> str | None:
+    if _member_output(study)["value"].notna().sum() == 0:
+        return (
+            "no output_value in economy.csv: the activity and structure effects "
+            "need output by sector"
+        )
+    if study.config.get("decomposition") is None:
+        return "study.toml has no [decomposition] section"
+    return None
+
+
+def _run_decomposition(ctx: RunContext) -> Any:
+    from carbonpath.pathways import step as pw
+
+    study = ctx.study
+    acc = ctx.results["emissions"]
+    co2_fuel = pd.DataFrame(acc.to_dict()["by_fuel"])
+    co2_fuel = co2_fuel[co2_fuel["sector"].isin(study.members)]
+    energy = None
+    if study.energy is not None:
+        from carbonpath.accounting.emissions import activity_gj
+        from carbonpath.accounting.factors import resolve_factor_set
+
+        energy = study.energy[study.energy["sector"].isin(study.members)]
+        energy = energy[energy["year"].isin(study.years)]
+        fs = resolve_factor_set(study.config["accounting"]["factor_set"], study.factors_override)
+        energy = activity_gj(energy, fs)
+    return pw.run_decomposition(
+        co2_fuel, energy, _member_output(study), {"decomposition": study.config["decomposition"]}
+    )
+
+
+def _skip_targets(study: Study) -> str | None:
+    return None if study.config.get("targets") else "study.toml declares no [[targets]]"
+
+
+def _run_targets(ctx: RunContext) -> Any:
+    """Feed each target the CO2 and output-value series of its scope."""
+    from carbonpath.pathways import step as pw
+
+    targets_cfg = ctx.study.config["targets"]
+    years = ctx.study.years
+    scopes = sorted({t.get("scope", "modern") for t in targets_cfg})
+    co2 = {s: ctx.resolver("co2", s).reindex(years) for s in scopes}
+    output = {s: ctx.resolver("output_value", s).reindex(years) for s in scopes}
+    return pw.run_targets({"targets": targets_cfg}, co2, output)
+
+
+def _skip_scenarios(study: Study) -> str | None:
+    if not study.config.get("scenarios"):
+        return "no [scenarios] section"
+    return _skip_stirpat(study) and "scenarios need the STIRPAT model ([stirpat])"
+
+
+def _run_scenarios(ctx: RunContext) -> Any:
+    """Project with the fitted ridge elasticities (B) and the bootstrap draws."""
+    from carbonpath.pathways import step as pw
+
+    cfg = ctx.study.config
+    stirpat = ctx.results["stirpat"]
+    d = stirpat.to_dict()
+    coefs = d["ridge"]["coefficients"]
+    elasticities = {c["term"]: c["b"] for c in coefs if c["term"] != "const"}
+    drivers = pd.DataFrame(d["data"]).set_index("year")[list(elasticities)]
+    years = list(drivers.index)
+    scope = cfg["scenarios"].get("scope", "modern")
+    co2 = ctx.resolver("co2", scope).reindex(years)
+    output = ctx.resolver("output_value", scope).reindex(years)
+    return pw.run_scenarios(
+        {"scenarios": cfg["scenarios"], "stirpat": cfg["stirpat"]},
+        drivers,
+        co2,
+        elasticities,
+        stirpat.bootstrap_draws,
+        output,
+        cfg.get("targets") or [],
+    )
+
+
+#: the registry, in run order
+REGISTRY: tuple[Step, ...] = (
+    Step("emissions", _run_emissions, _skip_never),
+    Step("index", _run_index, _skip_index, needs=("emissions",)),
+    Step("stirpat", _run_stirpat, _skip_stirpat, needs=("emissions",)),
+    Step("decomposition", _run_decomposition, _skip_decomposition, needs=("emissions",)),
+    Step("targets", _run_targets, _skip_targets, needs=("emissions",)),
+    Step("scenarios", _run_scenarios, _skip_scenarios, needs=("emissions", "stirpat")),
+)
+STEPS = tuple(s.name for s in REGISTRY)
+
+
+def _needed(wanted: set[str]) -> set[str]:
+    """The wanted steps and every step they need, transitively."""
+    by_name = {s.name: s for s in REGISTRY}
+    todo, out = list(wanted), set()
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo.extend(by_name[name].needs)
+    return out
+
+
 def run_study(
     study: Study,
     only: list[str] | None = None,
     progress: Callable[[str], Any] | None = None,
     allow_errors: bool = False,
 ) -> Results:
-    """Run the study's analyses; see the module docstring."""
+    """Run the study's steps (all, or those in ``only`` and what they need)."""
     check_steps(only or [])
     wanted = set(only) if only else set(STEPS)
     if study.blocking and not allow_errors:
         raise _blocking_error(study)
-    cfg = study.config
-    given = set(cfg.get("sections_given", []))
-    seed = study.seed
-    resolver = Resolver(study.economy, study.energy, study.sectors)
-    sections: dict[str, Any] = {}
+    ctx = RunContext(study, Resolver(study.economy, study.energy, study.sectors))
+    needed = _needed(wanted)
     skipped: dict[str, str] = {}
+    for step in REGISTRY:
+        if step.name not in needed:
+            continue
+        reason = step.skip(study)
+        if reason is not None:
+            if step.name in wanted:
+                skipped[step.name] = reason
+            continue
+        if step.name in wanted and progress is not None:
+            progress(step.name)
+        ctx.results[step.name] = step.run(ctx)
+    sections = {n: r for n, r in ctx.results.items() if n in wanted}
     warnings: list[str] = []
-
-    def step(name: str) -> None:
-        if progress is not None:
-            progress(name)
-
-    # every step reads CO2, so emissions are always computed (reported only if wanted)
-    acc = None
-    acc_dict: dict[str, Any] = {}
-    if wanted:
-        step("emissions")
-        from carbonpath.accounting.step import run_accounting
-
-        acc = run_accounting(
-            study.energy,
-            study.economy,
-            study.sectors,
-            cfg["accounting"],
-            seed,
-            factors_override=study.factors_override,
-            inventory=study.emissions_inventory,
-        )
-        acc_dict = acc.to_dict()
-        co2 = pd.DataFrame(acc_dict["by_sector"])
-        resolver = resolver.with_co2(co2)
-        if "emissions" in wanted:
-            sections["emissions"] = acc
-
-    if "index" in wanted:
-        if cfg["index"].get("indicators"):
-            step("index")
-            from carbonpath.index.step import run_index
-
-            sections["index"] = run_index(
-                cfg["index"], resolver, study.years, seed, members=study.members
-            )
-        else:
-            skipped["index"] = "study.toml defines no [[index.indicators]]"
-
-    stirpat = None
-    if "stirpat" in wanted or "scenarios" in wanted:
-        if "stirpat" in given:
-            step("stirpat")
-            from carbonpath.stirpat.step import run_stirpat
-
-            stirpat = run_stirpat(cfg["stirpat"], resolver, study.years, study.members, seed)
-            if "stirpat" in wanted:
-                sections["stirpat"] = stirpat
-        else:
-            skipped["stirpat"] = "study.toml has no [stirpat] section"
-
-    if wanted & {"decomposition", "targets", "scenarios"}:
-        from carbonpath.pathways import step as pw
-
-        output = study.economy.loc[
-            study.economy["variable"] == "output_value", ["year", "sector", "value"]
-        ]
-        output = output[output["sector"].isin(study.members) & output["year"].isin(study.years)]
-        if "decomposition" in wanted:
-            if output["value"].notna().sum() == 0:
-                skipped["decomposition"] = (
-                    "no output_value in economy.csv: the activity and structure effects "
-                    "need output by sector"
-                )
-            elif cfg.get("decomposition") is not None and acc is not None:
-                step("decomposition")
-                co2_fuel = pd.DataFrame(acc_dict["by_fuel"])
-                co2_fuel = co2_fuel[co2_fuel["sector"].isin(study.members)]
-                energy = None
-                if study.energy is not None:
-                    from carbonpath.accounting.emissions import activity_gj
-                    from carbonpath.accounting.factors import resolve_factor_set
-
-                    energy = study.energy[study.energy["sector"].isin(study.members)]
-                    energy = energy[energy["year"].isin(study.years)]
-                    fs = resolve_factor_set(cfg["accounting"]["factor_set"], study.factors_override)
-                    energy = activity_gj(energy, fs)
-                sections["decomposition"] = pw.run_decomposition(
-                    co2_fuel, energy, output, {"decomposition": cfg["decomposition"]}
-                )
-            else:
-                skipped["decomposition"] = "study.toml has no [decomposition] section"
-        if "targets" in wanted:
-            if cfg.get("targets"):
-                step("targets")
-                sections["targets"] = _targets(pw, cfg["targets"], resolver, study.years)
-            else:
-                skipped["targets"] = "study.toml declares no [[targets]]"
-        if "scenarios" in wanted:
-            if cfg.get("scenarios") and stirpat is not None:
-                step("scenarios")
-                sections["scenarios"] = _scenarios(
-                    pw,
-                    cfg["scenarios"],
-                    stirpat,
-                    cfg["stirpat"],
-                    resolver,
-                    cfg.get("targets") or [],
-                )
-            else:
-                skipped["scenarios"] = (
-                    "no [scenarios] section"
-                    if not cfg.get("scenarios")
-                    else "scenarios need the STIRPAT model ([stirpat])"
-                )
-
     for res in sections.values():
         for w in getattr(res, "warnings", []) or []:
             if w not in warnings:
                 warnings.append(w)
-
     return Results(
         study=_study_meta(study),
         settings=_settings(study),
@@ -195,44 +286,6 @@ def run_study(
         data=_data(study),
         skipped=skipped,
         warnings=warnings,
-    )
-
-
-def _targets(
-    pw: Any, targets_cfg: list[dict[str, Any]], resolver: Resolver, years: list[int]
-) -> Any:
-    """Feed each target the CO2 and output-value series of its scope."""
-    scopes = sorted({t.get("scope", "modern") for t in targets_cfg})
-    co2 = {s: resolver("co2", s).reindex(years) for s in scopes}
-    output = {s: resolver("output_value", s).reindex(years) for s in scopes}
-    return pw.run_targets({"targets": targets_cfg}, co2, output)
-
-
-def _scenarios(
-    pw: Any,
-    cfg: dict[str, Any],
-    stirpat: Any,
-    stirpat_cfg: dict[str, Any],
-    resolver: Resolver,
-    targets: list[dict[str, Any]],
-) -> Any:
-    """Project with the fitted ridge elasticities (B) and the bootstrap draws."""
-    d = stirpat.to_dict()
-    coefs = d["ridge"]["coefficients"]
-    elasticities = {c["term"]: c["b"] for c in coefs if c["term"] != "const"}
-    drivers = pd.DataFrame(d["data"]).set_index("year")[list(elasticities)]
-    years = list(drivers.index)
-    scope = cfg.get("scope", "modern")
-    co2 = resolver("co2", scope).reindex(years)
-    output = resolver("output_value", scope).reindex(years)
-    return pw.run_scenarios(
-        {"scenarios": cfg, "stirpat": stirpat_cfg},
-        drivers,
-        co2,
-        elasticities,
-        stirpat.bootstrap_draws,
-        output,
-        targets,
     )
 
 

@@ -63,6 +63,8 @@ def jsonable(obj: Any) -> Any:
         return obj
     if obj is pd.NA or obj is pd.NaT:
         return None
+    if hasattr(obj, "model_dump"):  # a settings model (pydantic)
+        return jsonable(obj.model_dump(mode="json"))
     if hasattr(obj, "to_dict"):
         return jsonable(obj.to_dict())
     if is_dataclass(obj) and not isinstance(obj, type):

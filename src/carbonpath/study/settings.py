@@ -8,12 +8,18 @@ types and bad values are :class:`~carbonpath.core.errors.StudyError` naming the 
 
 from __future__ import annotations
 
-import importlib
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from carbonpath.accounting import step as accounting_step
 from carbonpath.core.errors import StudyError, suggest
+from carbonpath.index import step as index_step
+from carbonpath.io import yearbook
+from carbonpath.pathways import step as pathways_step
+from carbonpath.quality import assure as quality_assure
+from carbonpath.stirpat import step as stirpat_step
 
 FILE = "study.toml"
 
@@ -32,17 +38,17 @@ CORE_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "report": ((dict,), None, "report options"),
 }
 
-#: analysis sections -> module whose ``validate_config(raw)`` checks them
-SECTION_VALIDATORS: dict[str, str] = {
-    "accounting": "carbonpath.accounting.step",
-    "quality": "carbonpath.quality.assure",
-    "index": "carbonpath.index.step",
-    "stirpat": "carbonpath.stirpat.step",
-    "decomposition": "carbonpath.pathways.step",
-    "targets": "carbonpath.pathways.step",
-    "scenarios": "carbonpath.pathways.step",
-    "yearbook": "carbonpath.io.yearbook",
+#: study.toml sections, each parsed by its family (the rules for a section live next to
+#: the code that reads it): name -> parse(raw section, whole raw study.toml)
+SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
+    "accounting": lambda raw, full: accounting_step.validate_config(raw),
+    "quality": lambda raw, full: quality_assure.validate_config(raw),
+    "index": lambda raw, full: index_step.validate_config(raw),
+    "stirpat": lambda raw, full: stirpat_step.validate_config(raw),
+    "yearbook": lambda raw, full: yearbook.validate_config(raw),
 }
+#: sections parsed together (scenarios read the names of the STIRPAT regressors)
+PATHWAY_SECTIONS = ("decomposition", "targets", "scenarios")
 
 DEFAULT_FILES = {
     "sectors": "sectors.csv",
@@ -91,7 +97,7 @@ def _check_type(key: str, value: Any, types: tuple[type, ...]) -> None:
 
 def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
     """Validate the whole study.toml; return it with defaults filled in."""
-    known = set(CORE_KEYS) | set(SECTION_VALIDATORS)
+    known = set(CORE_KEYS) | set(SECTION_PARSERS) | set(PATHWAY_SECTIONS)
     for key in raw:
         if key not in known:
             raise StudyError(
@@ -198,21 +204,10 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
         )
     cfg["report"] = report
 
-    # analysis sections: validated by their own modules (defaults filled in)
-    sections_done: set[str] = set()
-    for section, module_name in SECTION_VALIDATORS.items():
-        module = importlib.import_module(module_name)
-        if module_name == "carbonpath.pathways.step":
-            if "pathways" in sections_done:
-                continue
-            sections_done.add("pathways")
-            sub = {
-                k: raw[k] for k in ("decomposition", "targets", "scenarios", "stirpat") if k in raw
-            }
-            checked = module.validate_config(sub)
-            for k in ("decomposition", "targets", "scenarios"):
-                cfg[k] = checked.get(k)
-            continue
-        cfg[section] = module.validate_config(raw.get(section))
-    cfg["sections_given"] = sorted(k for k in raw if k in SECTION_VALIDATORS)
+    # analysis sections: parsed by their families (defaults filled in)
+    for section, parse_section in SECTION_PARSERS.items():
+        cfg[section] = parse_section(raw.get(section), raw)
+    sub = {k: raw[k] for k in (*PATHWAY_SECTIONS, "stirpat") if k in raw}
+    cfg.update(pathways_step.validate_config(sub))
+    cfg["sections_given"] = sorted(k for k in raw if k in SECTION_PARSERS or k in PATHWAY_SECTIONS)
     return cfg
