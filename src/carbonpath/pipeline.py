@@ -319,5 +319,5 @@ def _data(study: Study) -> dict[str, Any]:
 
 
 def _settings(study: Study) -> dict[str, Any]:
-    cfg = {k: v for k, v in study.config.items() if k not in ("sections_given",)}
+    cfg = {k: v for k, v in study.config.items() if k not in ("sections_given", "core")}
     return cfg
