@@ -258,7 +258,13 @@ def run_study(
     wanted = set(only) if only else set(STEPS)
     if study.blocking and not allow_errors:
         raise _blocking_error(study)
-    ctx = RunContext(study, Resolver(study.economy, study.energy, study.sectors))
+    resolver = Resolver(
+        study.economy,
+        study.energy,
+        study.sectors,
+        regions=study.regions if study.is_panel else None,
+    )
+    ctx = RunContext(study, resolver)
     needed = _needed(wanted)
     skipped: dict[str, str] = {}
     for step in REGISTRY:

@@ -36,7 +36,7 @@ def resolve(var: str, scope: str) -> pd.Series:
         ("open('x')", "function 'open' is not allowed"),
         ("output_value[modern] if 1 else 2", "conditional"),
         ("[x for x in co2[39]]", "comprehensions"),
-        ("output_value[1:2]", "subscripts other than variable[scope]"),
+        ("output_value[1:2:3]", "invalid scope"),
         ("co2[39][0]", "subscripts other than variable[scope]"),
         ("lag(co2[39], n=2)", "keyword arguments"),
         ("'abc'", "strings"),

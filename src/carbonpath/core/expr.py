@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carbonpath.core.errors import InputError, did_you_mean
+from carbonpath.core.scopes import SCOPE_FIX, parse_scope
 from carbonpath.core.variables import DERIVED_VARIABLES, ECONOMY_VARIABLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,10 +56,9 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
 KNOWN_VARIABLES: frozenset[str] = frozenset(ECONOMY_VARIABLES) | frozenset(DERIVED_VARIABLES)
 
 _SCOPE_WORDS = ("modern", "reference", "region")
-_SCOPE_RE = re.compile(r"^(group:[A-Za-z0-9_\-. ]+|[A-Za-z0-9_\-.]+)$")
 # A bracket holding a bare scope such as [39], [06], [modern] or [group:electronics];
 # it is quoted before ast.parse so that codes with leading zeros and group selectors parse.
-_BRACKET_RE = re.compile(r"\[\s*(group\s*:\s*[A-Za-z0-9_\-. ]+?|[A-Za-z0-9_\-.]+)\s*\]")
+_BRACKET_RE = re.compile(r"\[\s*([^\[\]\"'()\\]+?)\s*\]")
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
@@ -298,13 +298,13 @@ class _Parser:
             scope = str(sl.value)
         else:
             raise self.fail("subscripts other than variable[scope] are not allowed", node)
-        scope = re.sub(r"^group\s*:\s*", "group:", scope)
-        if not _SCOPE_RE.match(scope) or "__" in scope:
-            raise self.fail(
-                f"invalid scope '{scope}'",
-                node,
-                fix="use a sector code, modern, reference, region or group:<name>",
-            )
+        scope = re.sub(r"\s*:\s*", ":", scope)
+        try:
+            parse_scope(scope)
+        except InputError as exc:
+            raise self.fail(exc.message, node, fix=exc.fix) from None
+        if "__" in scope:
+            raise self.fail(f"invalid scope '{scope}'", node, fix=SCOPE_FIX)
         if scope.isalpha() and scope.islower() and scope not in _SCOPE_WORDS:
             close = difflib.get_close_matches(scope, _SCOPE_WORDS, n=1, cutoff=0.75)
             if close:

@@ -1,22 +1,92 @@
 """Scope resolver: the one way analyses read a study's variables.
 
-``resolve(variable, scope)`` returns a year-indexed float Series in canonical units.
-Scopes: a sector code (``"39"``), ``"group:<id>"``, ``"modern"`` (sum of the member
-sectors), ``"reference"`` (the reference aggregate row, e.g. all manufacturing) and
-``"region"`` (the region-wide row, e.g. GDP).  Variables: every economy variable, any
-fuel (canonical unit), ``electricity`` (GJ), ``energy`` (total energy in GJ, from
-``energy_total``) and ``co2`` (t, once emissions are computed).
+``resolver(variable, scope)`` returns a year-indexed float Series in canonical units for
+the resolver's region; ``resolver.for_region(code)`` binds another region of a panel and
+``resolver.panel(variable, scope)`` evaluates the scope in every region
+(``(region, year)``-indexed).  Scopes follow :mod:`carbonpath.core.scopes`: a sector code,
+``group:<id>``, ``modern`` (sum of the member sectors), ``reference``, ``region`` (the
+region-wide value: the sector row marked ``role = region``, or rows without a sector),
+``*`` (the whole region), optionally after a region part (``BJ:modern``, ``*:modern``,
+``regiongroup:east:modern``).  Variables: every economy variable, any fuel (canonical
+unit), ``electricity`` (GJ), ``energy`` (``energy_total``) and ``co2`` (t, once the
+emissions are computed).
+
+A sum is missing (NaN) in a year where any of its parts is missing: a total is never
+silently a partial sum.  The data are indexed once, so a lookup costs the same whatever
+the number of sectors and regions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from carbonpath.core.errors import InputError, suggest
+from carbonpath.core.scopes import ALL, Scope, parse_scope
 from carbonpath.core.variables import SCOPE_WORDS
+
+__all__ = ["Resolver", "ResolveFn"]
+
+ResolveFn = Callable[[str, str], pd.Series]
+_KEY = ("variable", "region", "sector")
+
+
+@dataclass(frozen=True)
+class _Store:
+    """Every series of the study, sorted by (variable, region, sector, year)."""
+
+    years: np.ndarray
+    values: np.ndarray
+    spans: dict[tuple[str, str, str], tuple[int, int]]
+    names: frozenset[str]
+
+    @classmethod
+    def build(cls, frames: Iterable[pd.DataFrame]) -> _Store:
+        parts = [f for f in frames if f is not None and not f.empty]
+        if not parts:
+            return cls(np.empty(0, int), np.empty(0), {}, frozenset())
+        df = pd.concat(parts, ignore_index=True).sort_values([*_KEY, "year"], kind="stable")
+        cols = df[list(_KEY)]
+        starts = np.flatnonzero(cols.ne(cols.shift()).any(axis=1).to_numpy())
+        stops = np.append(starts[1:], len(df))
+        first = cols.iloc[starts]
+        keys = zip(first["variable"], first["region"], first["sector"], strict=True)
+        spans = {
+            (str(v), str(r), str(s)): (int(a), int(b))
+            for (v, r, s), a, b in zip(keys, starts, stops, strict=True)
+        }
+        return cls(
+            df["year"].to_numpy(dtype=int),
+            df["value"].to_numpy(dtype=float),
+            spans,
+            frozenset(df["variable"].unique().tolist()),
+        )
+
+    def series(self, key: tuple[str, str, str]) -> pd.Series | None:
+        span = self.spans.get(key)
+        if span is None:
+            return None
+        a, b = span
+        return pd.Series(self.values[a:b], index=pd.Index(self.years[a:b], name="year"))
+
+
+def _long(frame: pd.DataFrame | None, key: str, value: str = "value") -> pd.DataFrame | None:
+    """A table as (variable, region, sector, year, value)."""
+    if frame is None or frame.empty:
+        return None
+    region = frame["region"] if "region" in frame else ""
+    return pd.DataFrame(
+        {
+            "variable": frame[key].astype(str).to_numpy(),
+            "region": np.asarray(region, dtype=object) if "region" in frame else "",
+            "sector": frame["sector"].astype(str).to_numpy(),
+            "year": frame["year"].astype(int).to_numpy(),
+            "value": frame[value].astype(float).to_numpy(),
+        }
+    )
 
 
 class Resolver:
@@ -28,99 +98,148 @@ class Resolver:
         energy: pd.DataFrame | None,
         sectors: pd.DataFrame,
         co2: pd.DataFrame | None = None,
+        regions: pd.DataFrame | None = None,
     ) -> None:
-        self._series: dict[tuple[str, str], pd.Series] = {}
-        for (var, sec), grp in economy.groupby(["variable", "sector"], sort=False):
-            self._series[(str(var), str(sec))] = grp.set_index("year")["value"].sort_index()
-        if energy is not None:
-            for (fuel, sec), grp in energy.groupby(["fuel", "sector"], sort=False):
-                self._series[(str(fuel), str(sec))] = grp.set_index("year")["value"].sort_index()
-        self._co2 = co2
-        if co2 is not None:
-            for sec, grp in co2.groupby("sector", sort=False):
-                self._series[("co2", str(sec))] = grp.set_index("year")["co2_t"].sort_index()
+        self._base = [_long(economy, "variable"), _long(energy, "fuel")]
+        self._store = _Store.build([*self._base, _co2_long(co2)])
+        self._has_co2 = co2 is not None
         self.sectors = sectors
-        self.members = sectors.loc[sectors["role"] == "member", "code"].tolist()
+        members = sectors.loc[sectors["role"] == "member"]
+        self.members = members["code"].tolist()
         self.groups = {
-            g: sectors.loc[(sectors["role"] == "member") & (sectors["group"] == g), "code"].tolist()
-            for g in sectors.loc[sectors["role"] == "member", "group"].unique()
+            g: members.loc[members["group"] == g, "code"].tolist()
+            for g in members["group"].unique()
         }
         ref = sectors.loc[sectors["role"] == "reference", "code"].tolist()
         reg = sectors.loc[sectors["role"] == "region", "code"].tolist()
         self.reference = ref[0] if ref else None
         self.region = reg[0] if reg else None
+        self.regions = regions["code"].astype(str).tolist() if regions is not None else [""]
+        self.region_groups: dict[str, list[str]] = {}
+        if regions is not None and "group" in regions:
+            for code, group in zip(regions["code"], regions["group"], strict=True):
+                if group:
+                    self.region_groups.setdefault(str(group), []).append(str(code))
+        self.current = self.regions[0]
 
-    @property
-    def variables(self) -> set[str]:
-        names = {v for v, _ in self._series}
-        names.add("energy")
-        if self._co2 is not None:
-            names.add("co2")
-        return names
-
-    def with_co2(self, co2: pd.DataFrame) -> Resolver:
-        """A copy that also knows ``co2`` (records year, sector, co2_t)."""
+    # ---- copies ----------------------------------------------------------------
+    def _copy(self) -> Resolver:
         new = Resolver.__new__(Resolver)
         new.__dict__.update(self.__dict__)
-        new._series = dict(self._series)
-        new._co2 = co2
-        for sec, grp in co2.groupby("sector", sort=False):
-            new._series[("co2", str(sec))] = grp.set_index("year")["co2_t"].sort_index()
         return new
 
-    def scope_codes(self, scope: str) -> list[str]:
-        """Sector codes a scope sums over."""
-        scope = str(scope).strip()
-        if scope == "modern":
-            return list(self.members)
-        if scope == "reference":
+    def with_co2(self, co2: pd.DataFrame) -> Resolver:
+        """A copy that also knows ``co2`` (records [region,] year, sector, co2_t)."""
+        new = self._copy()
+        new._store = _Store.build([*self._base, _co2_long(co2)])
+        new._has_co2 = True
+        return new
+
+    def for_region(self, code: str) -> Resolver:
+        """A copy whose scopes without a region part mean region ``code``."""
+        if code not in self.regions:
+            raise InputError(f"unknown region '{code}'{suggest(code, self.regions)}")
+        new = self._copy()
+        new.current = code
+        return new
+
+    # ---- names -----------------------------------------------------------------
+    @property
+    def variables(self) -> set[str]:
+        names = set(self._store.names)
+        names.add("energy")
+        return names
+
+    def _region_list(self, scope: Scope) -> list[str]:
+        if scope.region_group is not None:
+            if scope.region_group not in self.region_groups:
+                raise InputError(
+                    f"unknown region group '{scope.region_group}'"
+                    f"{suggest(scope.region_group, list(self.region_groups))}",
+                    fix="use a group named in the group column of regions.csv",
+                )
+            return list(self.region_groups[scope.region_group])
+        if scope.region == ALL:
+            return list(self.regions)
+        if scope.region is not None:
+            if scope.region not in self.regions:
+                raise InputError(
+                    f"unknown region '{scope.region}'{suggest(scope.region, self.regions)}",
+                    fix="use a code listed in regions.csv",
+                )
+            return [scope.region]
+        return [self.current]
+
+    def _whole_region(self, var: str, region: str) -> list[str]:
+        """Sector codes of ``*``: the region-level row if the variable has one there."""
+        for code in ("", self.region):
+            if code is not None and (var, region, code) in self._store.spans:
+                return [code]
+        return list(self.members) if self.members else [""]
+
+    def _sector_list(self, sector: str, var: str, region: str) -> list[str]:
+        if sector == ALL:
+            return self._whole_region(var, region)
+        if sector == "modern":
+            return list(self.members) if self.members else [""]
+        if sector == "reference":
             if self.reference is None:
                 raise InputError(
                     "scope 'reference' is used but sectors.csv marks no reference row",
                     fix="add the all-manufacturing row with role reference",
                 )
             return [self.reference]
-        if scope == "region":
-            if self.region is None:
-                raise InputError(
-                    "scope 'region' is used but sectors.csv marks no region row",
-                    fix="add the whole-economy row with role region",
-                )
-            return [self.region]
-        if scope.startswith("group:"):
-            g = scope.split(":", 1)[1]
+        if sector == "region":
+            return [self.region] if self.region is not None else [""]
+        if sector.startswith("group:"):
+            g = sector.split(":", 1)[1]
             if g not in self.groups:
                 raise InputError(f"unknown group '{g}'{suggest(g, list(self.groups))}")
             return list(self.groups[g])
         codes = self.sectors["code"].tolist()
-        if scope in codes:
-            return [scope]
+        if sector in codes:
+            return [sector]
         known = [*SCOPE_WORDS, *codes, *(f"group:{g}" for g in self.groups)]
         raise InputError(
-            f"unknown scope '{scope}'{suggest(scope, known)}",
+            f"unknown scope '{sector}'{suggest(sector, known)}",
             fix="use a sector code, modern, reference, region or group:<id>",
+        )
+
+    def scope_codes(self, scope: str) -> list[str]:
+        """Sector codes a scope sums over (in the current region)."""
+        parsed = parse_scope(scope)
+        return self._sector_list(parsed.sector, "", self.current)
+
+    # ---- lookups ---------------------------------------------------------------
+    def _check_variable(self, variable: str, var: str) -> None:
+        if var in self._store.names:
+            return
+        if variable == "co2" and not self._has_co2:
+            raise InputError("co2 is not available (emissions were not computed)")
+        known = sorted(self.variables)
+        raise InputError(
+            f"unknown variable '{variable}'{suggest(variable, known)}",
+            fix=f"known variables: {', '.join(known)}",
         )
 
     def __call__(self, variable: str, scope: str) -> pd.Series:
         var = str(variable).strip()
         if var == "energy":
             var = "energy_total"
-        codes = self.scope_codes(scope)
-        if var not in {v for v, _ in self._series}:
-            known = sorted(self.variables)
-            if variable == "co2" and self._co2 is None:
-                raise InputError("co2 is not available (emissions were not computed)")
-            raise InputError(
-                f"unknown variable '{variable}'{suggest(variable, known)}",
-                fix=f"known variables: {', '.join(known)}",
-            )
+        parsed = parse_scope(scope)
+        regions = self._region_list(parsed)
+        cells = [(r, c) for r in regions for c in self._sector_list(parsed.sector, var, r)]
+        self._check_variable(variable, var)
         parts = []
-        for code in codes:
-            s = self._series.get((var, code))
+        for region, code in cells:
+            s = self._store.series((var, region, code))
             if s is None:
+                where = f"sector {code}" if code else "the region level"
+                if len(self.regions) > 1:
+                    where += f" of region {region}"
                 raise InputError(
-                    f"variable '{variable}' has no data for sector {code}",
-                    fix=f"add {variable} for sector {code} to the study's tables",
+                    f"variable '{variable}' has no data for {where}",
+                    fix=f"add {variable} for {where} to the study's tables",
                 )
             parts.append(s)
         if len(parts) == 1:
@@ -133,5 +252,16 @@ class Resolver:
         out.name = f"{variable}[{scope}]"
         return out
 
+    def panel(self, variable: str, scope: str) -> pd.Series:
+        """``variable[scope]`` in every region, indexed by (region, year)."""
+        parts = {r: self.for_region(r)(variable, scope) for r in self.regions}
+        out = pd.concat(parts, names=["region", "year"])
+        out.name = f"{variable}[{scope}]"
+        return out
 
-ResolveFn = Callable[[str, str], pd.Series]
+
+def _co2_long(co2: pd.DataFrame | None) -> pd.DataFrame | None:
+    if co2 is None or co2.empty:
+        return None
+    frame = co2.assign(variable="co2")
+    return _long(frame, "variable", value="co2_t")
