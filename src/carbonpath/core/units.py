@@ -128,9 +128,6 @@ _ALIASES = {
     "%": "percent",
     "1": "dimensionless",
     "": "dimensionless",
-    "yuan": "yuan",
-    "rmb": "yuan",
-    "cny": "yuan",
 }
 
 _CO2_TOKEN = re.compile(r"\s*(co2e?|co₂e?|co2-eq|co2eq)\s*$", re.IGNORECASE)
@@ -138,15 +135,87 @@ _CO2_TOKEN = re.compile(r"\s*(co2e?|co₂e?|co2-eq|co2eq)\s*$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ParsedUnit:
-    """A unit string resolved to a factor onto the canonical unit of its dimension."""
+    """A unit string resolved to a factor onto the canonical unit of its dimension.
+
+    A currency is a dimension of its own per currency code: ``10^4 yuan`` is 1e4
+    ``yuan``, ``billion USD`` 1e9 ``USD``; ``currency`` names it (with its price base
+    year when the unit gives one, e.g. ``international $ (2011 prices)``).  Values in
+    different currencies are never converted into each other.
+    """
 
     text: str
     dimension: str
     factor: float
+    currency: str = ""
 
     @property
     def canonical(self) -> str:
-        return CANONICAL[self.dimension]
+        return self.currency if self.currency else CANONICAL[self.dimension]
+
+
+# Currency words -> currency code.  An ISO 4217 code in capitals (GBP, JPY ...) is
+# accepted as it is; "international $" and "PPP $" are the same unit (PPP dollars).
+_CURRENCY_WORDS = {
+    "yuan": "yuan",
+    "rmb": "yuan",
+    "cny": "yuan",
+    "元": "yuan",
+    "usd": "USD",
+    "us$": "USD",
+    "us dollar": "USD",
+    "us dollars": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "$": "USD",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "€": "EUR",
+    "international $": "international $",
+    "international dollar": "international $",
+    "international dollars": "international $",
+    "intl $": "international $",
+    "intl$": "international $",
+    "int$": "international $",
+    "int. $": "international $",
+    "ppp $": "international $",
+    "ppp$": "international $",
+    "$ ppp": "international $",
+    "ppp dollar": "international $",
+    "ppp dollars": "international $",
+    "ppp usd": "international $",
+    "usd ppp": "international $",
+}
+_ISO_CODE = re.compile(r"^[A-Z]{3}$")
+_BASE_YEAR = re.compile(
+    r"(?:^|\s|\()(?:constant\s+)?(?P<year>1[89]\d\d|20\d\d|2100)(?:\s+prices)?(?:\)|\s|$)",
+    re.IGNORECASE,
+)
+
+
+def _currency(rest: str) -> str | None:
+    """The currency code of a unit's remainder after the multiplier, or None."""
+    word = " ".join(rest.split())
+    if word.lower() in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[word.lower()]
+    if _ISO_CODE.match(word) and word not in ("TCE", "GWH", "MWH", "KWH"):
+        return word
+    return None
+
+
+def _split_base_year(text: str) -> tuple[str, str | None]:
+    """``'2011 international $'`` -> ``('international $', '2011')`` (only next to a
+    currency: ``100 million yuan`` keeps its 100)."""
+    m = _BASE_YEAR.search(text)
+    if m is None:
+        return text, None
+    rest = (text[: m.start()] + " " + text[m.end() :]).replace("()", " ")
+    rest = " ".join(rest.split())
+    tail = _PREFIX.match(rest)
+    remainder = tail.group("rest") if tail else rest
+    if _currency(remainder) is None:
+        return text, None
+    return rest, m.group("year")
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +226,6 @@ def registry() -> Any:
     ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define(f"tce = {TCE_GJ} * gigajoule = tonne_coal_equivalent")
     ureg.define("kgce = tce / 1000")
-    ureg.define("yuan = [currency] = CNY")
     ureg.define("person = [headcount]")
     ureg.define("countable_item = [item]")
     return ureg
@@ -169,7 +237,6 @@ def _dimension_of(quantity: Any) -> tuple[str, float]:
         ("mass", "metric_ton"),
         ("volume", "meter**3"),
         ("energy", "gigajoule"),
-        ("currency", "yuan"),
         ("headcount", "person"),
         ("count", "countable_item"),
         ("ratio", "dimensionless"),
@@ -190,6 +257,7 @@ def parse_unit(text: str) -> ParsedUnit:
     raw = "" if text is None else str(text)
     s = _SUPERSCRIPT_POWER.sub(lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), raw.strip())
     s = _CHINESE.get(s, s)
+    s, base_year = _split_base_year(s)
     s = _CO2_TOKEN.sub("", s).strip()
     m = _PREFIX.match(s)
     if m is None:  # pragma: no cover - the pattern always matches
@@ -208,6 +276,11 @@ def parse_unit(text: str) -> ParsedUnit:
     rest = m.group("rest").strip()
     rest = _CHINESE.get(rest, rest)
     rest = _CO2_TOKEN.sub("", rest).strip().replace("³", "^3")
+    code = _currency(rest)
+    if code is not None:
+        if base_year is not None:
+            code = f"{code} ({base_year} prices)"
+        return ParsedUnit(text=raw, dimension="currency", factor=mult, currency=code)
     rest = _ALIASES.get(rest.lower(), rest)
     if mult != 1.0 and rest == "dimensionless" and not m.group("rest"):
         raise InputError(f"unit '{raw}' is a number without a unit", fix=UNIT_HINT)
@@ -236,8 +309,9 @@ def to_canonical(values: Any, unit: str) -> tuple[np.ndarray, str, str]:
 def factor_to(unit_from: str, unit_to: str) -> float:
     """Multiplier converting a value in ``unit_from`` into ``unit_to`` (same dimension)."""
     a, b = parse_unit(unit_from), parse_unit(unit_to)
-    if a.dimension != b.dimension:
+    if a.dimension != b.dimension or a.currency != b.currency:
         raise InputError(
-            f"cannot convert '{unit_from}' ({a.dimension}) to '{unit_to}' ({b.dimension})"
+            f"cannot convert '{unit_from}' ({a.canonical}) to '{unit_to}' ({b.canonical})",
+            fix="carbonpath never converts between dimensions or currencies",
         )
     return a.factor / b.factor

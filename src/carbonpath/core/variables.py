@@ -16,6 +16,7 @@ ECONOMY_VARIABLES: dict[str, str] = {
     "energy_total": "energy",
     "gdp": "currency",
     "rd_institutions": "count",
+    "population": "headcount",
 }
 
 #: variables the resolver derives from the energy data and the emissions
