@@ -225,7 +225,7 @@ class TestResolver:
         ("scope", "message"),
         [
             ("TJJ:A", "unknown region 'TJJ' (did you mean 'TJ'?)"),
-            ("regiongroup:eest:A", "unknown region group 'eest' (did you mean 'east'?)"),
+            ("regiongroup:centrl:A", "unknown region group 'centrl' (did you mean 'central'?)"),
             ("group:g3", "unknown group 'g3'"),
         ],
     )
