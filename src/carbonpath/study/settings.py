@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from carbonpath.accounting import step as accounting_step
+from carbonpath.accounting.settings import parse_accounting
 from carbonpath.core.errors import StudyError, suggest
 from carbonpath.index import step as index_step
 from carbonpath.io import yearbook
@@ -41,7 +41,7 @@ CORE_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
 #: study.toml sections, each parsed by its family (the rules for a section live next to
 #: the code that reads it): name -> parse(raw section, whole raw study.toml)
 SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
-    "accounting": lambda raw, full: accounting_step.validate_config(raw),
+    "accounting": lambda raw, full: parse_accounting(raw),
     "quality": lambda raw, full: quality_assure.validate_config(raw),
     "index": lambda raw, full: index_step.validate_config(raw),
     "stirpat": lambda raw, full: stirpat_step.validate_config(raw),
