@@ -90,20 +90,14 @@ def _skip_never(study: Study) -> str | None:
 
 
 def _run_emissions(ctx: RunContext) -> Any:
-    from carbonpath.accounting.step import run_accounting
+    from carbonpath.accounting.factors import resolve_factor_set
+    from carbonpath.accounting.step import run as run_accounting
 
     study = ctx.study
-    acc = run_accounting(
-        study.energy,
-        study.economy,
-        study.sectors,
-        study.config["accounting"],
-        study.seed,
-        factors_override=study.factors_override,
-        inventory=study.emissions_inventory,
-    )
-    co2 = pd.DataFrame(acc.to_dict()["by_sector"])
-    ctx.resolver = ctx.resolver.with_co2(co2)
+    settings = study.config["accounting"]
+    factors = resolve_factor_set(settings.factor_set, study.factors_override)
+    acc = run_accounting(study, settings, factors=factors, seed=study.seed)
+    ctx.resolver = ctx.resolver.with_co2(acc.by_sector)
     return acc
 
 

@@ -188,3 +188,103 @@ def test_activity_gj_uses_ncv():
     # 10 t x 20.934 GJ/t; 1000 m3 x 0.038979 GJ/m3; electricity unchanged
     assert out["value"].tolist() == pytest.approx([209.34, 38.979, 36.0], rel=1e-12)
     assert set(out["unit"]) == {"GJ"}
+
+
+def test_activity_tce_by_hand():
+    from carbonpath.accounting.emissions import activity_tce
+
+    out = activity_tce(
+        act(
+            [
+                (2020, "A", "coal", 10.0, "t"),
+                (2020, "A", "natural_gas", 1000.0, "m3"),
+                (2020, "A", "electricity", 29.3076, "GJ"),
+                (2020, "A", "fuel_oil", 2.0, "tce"),
+            ]
+        ),
+        FS,
+    )
+    # 10 t x 0.7143; 1000 m3 x 1.33 kgce/m3; 1 tce of electricity; 2 tce as reported
+    assert out["tce"].tolist() == pytest.approx([7.143, 1.33, 1.0, 2.0], rel=1e-12)
+
+
+@pytest.mark.parametrize("set_name", ["cn-provincial-2011", "ipcc-2006"])
+def test_energy_is_the_same_whichever_unit_it_was_reported_in(set_name):
+    """The physical quantity rules: a fuel in tce is turned into tonnes (or m3) with its
+    tce factor; CO2, tce and GJ then follow from the physical quantity."""
+    from carbonpath.accounting.emissions import activity_gj, activity_tce
+
+    fs = load_factor_set(set_name)
+    for fuel in fs.fuels:
+        f = fs.get(fuel)
+        qty = 1234.5  # in the physical unit
+        tce = qty * f.tce_factor / (1000.0 if f.physical_unit == "m3" else 1.0)
+        rows = act([(2020, "A", fuel, qty, f.physical_unit), (2020, "B", fuel, tce, "tce")])
+        gj = activity_gj(rows, fs)["value"].to_numpy()
+        # heat content = physical quantity x NCV (kJ per kg or m3 -> GJ per t or m3)
+        ncv_gj = f.ncv / (1e3 if f.physical_unit == "t" else 1e6)
+        assert gj == pytest.approx([qty * ncv_gj, qty * ncv_gj], rel=1e-12), fuel
+        assert activity_tce(rows, fs)["tce"].to_numpy() == pytest.approx([tce, tce], rel=1e-12)
+        co2 = compute_emissions(rows, fs).set_index("sector")["co2_t"]
+        assert co2["B"] == pytest.approx(co2["A"], rel=1e-12)
+
+
+def test_fuel_oil_in_tce_by_hand():
+    """1 tce of fuel oil = 1 / 1.4286 t = 0.69999 t: 41.816 / 1.4286 = 29.2706 GJ of heat,
+    not the 29.3076 GJ of 1 tce (the two editions of GB/T 2589 in Table 5)."""
+    from carbonpath.accounting.emissions import activity_gj
+
+    out = activity_gj(act([(2020, "A", "fuel_oil", 1.0, "tce")]), FS)
+    assert out["value"].iloc[0] == pytest.approx(41.816 / 1.4286, rel=1e-12)
+    assert out["value"].iloc[0] / 29.3076 == pytest.approx(1 - 0.0012620, rel=1e-4)
+    co2 = compute_emissions(act([(2020, "A", "fuel_oil", 1.0, "tce")]), FS)
+    assert co2["co2_t"].iloc[0] == pytest.approx(41.816 * 0.0211 * 0.98 * 44 / 12 / 1.4286)
+
+
+def test_activity_gj_needs_a_tce_factor_for_energy_rows():
+    from carbonpath.accounting.emissions import activity_gj
+
+    f = FS.get("coal")
+    no_tce = FactorSet(
+        "custom", {"coal": Fuel("coal", "coal", f.ncv, "kJ/kg", "t", 26.0, 0.9, None)}
+    )
+    with pytest.raises(InputError, match="no tce_factor"):
+        activity_gj(act([(2020, "A", "coal", 1.0, "tce")]), no_tce)
+
+
+def _located(rows):
+    df = act(rows)
+    df["file"] = "energy.csv"
+    df["line"] = range(2, 2 + len(df))
+    return df
+
+
+def test_overflowing_value_is_located_at_its_row():
+    from carbonpath.accounting.emissions import activity_gj
+    from carbonpath.core.errors import StudyError
+
+    rows = _located([(2020, "A", "diesel", 5.0, "t"), (2020, "A", "coal", 1e308, "t")])
+    with pytest.raises(StudyError) as exc:
+        compute_emissions(rows, FS)
+    err = exc.value
+    assert (err.file, err.row, err.column) == ("energy.csv", 3, "value")
+    assert "1e+308 t" in err.message and "overflow" in err.message
+    # 1e307 t of coal: CO2 1.9e307 t is finite, its heat 2.09e308 GJ is not
+    rows = _located([(2020, "A", "coal", 1e307, "t")])
+    assert np.isfinite(compute_emissions(rows, FS)["co2_t"]).all()
+    with pytest.raises(StudyError, match="energy in GJ") as exc:
+        activity_gj(rows, FS)
+    assert (exc.value.file, exc.value.row) == ("energy.csv", 2)
+
+
+def test_overflowing_factor_is_located_at_its_factors_csv_row():
+    from carbonpath.accounting.overrides import apply_overrides
+    from carbonpath.core.errors import StudyError
+
+    ov = pd.DataFrame([{"fuel": "coal", "ncv": "1e308", "file": "factors.csv", "line": 2}])
+    fs = apply_overrides(FS, ov)
+    with pytest.raises(StudyError) as exc:
+        compute_emissions(_located([(2020, "A", "coal", 20_000.0, "t")]), fs)
+    err = exc.value
+    assert (err.file, err.row, err.column) == ("factors.csv", 2, "ncv")
+    assert "overflow" in err.message and "20000 t" in err.message

@@ -7,17 +7,15 @@ coal factor, and IPCC 2006 Vol. 2 Ch. 1 Table 1.4 (default CO2 factors per TJ, w
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from carbonpath.accounting.factors import (
-    apply_overrides,
     available_sets,
     derive_co2_factor,
     load_factor_set,
     ncv_to_gj_per_unit,
 )
-from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.errors import InputError
 
 # Table 5 of the reference paper: printed CO2 factors (kg CO2/kg; natural gas kg CO2/m3)
 TABLE5 = {
@@ -146,89 +144,31 @@ def test_derive_formula():
     assert derive_co2_factor(10.0, 20.0, 0.5) == pytest.approx(10 * 0.02 * 0.5 * 44 / 12)
 
 
-def _override(rows):
-    df = pd.DataFrame(rows)
-    return df
+def test_fuel_oil_editions_of_gb2589_are_stated():
+    """GB/T 2589: 10,000 kcal/kg x 4.1816 kJ/kcal = 41,816 kJ/kg (the NCV printed), while
+    the tce factor 1.4286 kgce/kg is 1.4286 x 29,307.6 kJ = 41,868.8 kJ/kg: 0.13 % apart."""
+    fo = load_factor_set("cn-provincial-2011").get("fuel_oil")
+    assert fo.ncv == pytest.approx(10_000 * 4.1816, rel=1e-12)  # the published value is kept
+    assert fo.tce_factor == 1.4286
+    assert fo.tce_ncv_gap_pct == pytest.approx((1.4286 * 29_307.6 / 41_816 - 1) * 100, rel=1e-12)
+    assert 0.12 < fo.tce_ncv_gap_pct < 0.13
+    assert fo.ncv_per_coal_equivalent == pytest.approx(41_816 / (1.4286 * 29_307.6), rel=1e-12)
+    assert "GB/T 2589" in fo.note and "41,869" in fo.note
+    table = load_factor_set("cn-provincial-2011").table().set_index("fuel")
+    assert table.loc["fuel_oil", "note"] == fo.note
+    assert table.loc["fuel_oil", "tce_ncv_gap_pct"] == pytest.approx(fo.tce_ncv_gap_pct)
+    # the other fuels of the set: tce factors rounded to 4 digits, gaps below 0.01 %
+    others = table.drop(index="fuel_oil")
+    assert (others["tce_ncv_gap_pct"].abs() < 0.01).all()
+    assert (others["note"] == "").all()
 
 
-def test_override_existing_fuel_records_it():
-    base = load_factor_set("cn-provincial-2011")
-    ov = _override([{"fuel": "coal", "ncv": "25000", "file": "factors.csv", "line": 2}])
-    fs = apply_overrides(base, ov)
-    assert fs.get("coal").co2_per_unit == pytest.approx(25.0 * 0.02637 * 0.94 * 44 / 12)
-    assert fs.get("coal").carbon_content == 26.37  # untouched columns kept
-    assert fs.get("coal").origin == "override"
-    assert fs.overrides == (
-        {"fuel": "coal", "action": "override", "columns": ["ncv"], "file": "factors.csv", "row": 2},
-    )
-    # the shipped set itself is unchanged
-    assert load_factor_set("cn-provincial-2011").get("coal").ncv == 20934.0
+def test_ipcc_tce_factors_carry_the_ncv_exactly():
+    fs = load_factor_set("ipcc-2006")
+    for f in fs.entries.values():
+        assert f.ncv_per_coal_equivalent == pytest.approx(1.0, rel=1e-12)
 
 
-def test_override_adds_a_fuel_with_derived_tce_factor():
-    base = load_factor_set("cn-provincial-2011")
-    ov = _override(
-        [
-            {
-                "fuel": "coke_oven_gas",
-                "ncv": "17981",
-                "ncv_unit": "kJ/m3",
-                "physical_unit": "m3",
-                "carbon_content": "13.58",
-                "oxidation": "0.99",
-            }
-        ]
-    )
-    fs = apply_overrides(base, ov)
-    f = fs.get("coke_oven_gas")
-    assert f.origin == "added"
-    assert f.co2_per_unit == pytest.approx(0.017981 * 0.01358 * 0.99 * 44 / 12)
-    # 17,981 kJ/m3 / 29,307.6 kJ/kgce = 0.6135 kgce/m3
-    assert f.tce_factor == pytest.approx(17981 / 29307.6)
-    assert fs.overrides[0]["action"] == "add"
-
-
-@pytest.mark.parametrize("drop", ["ncv", "carbon_content", "oxidation", "physical_unit"])
-def test_new_fuel_needs_required_columns(drop):
-    rec = {
-        "fuel": "biogas",
-        "ncv": "20000",
-        "physical_unit": "m3",
-        "carbon_content": "15",
-        "oxidation": "1",
-        "file": "factors.csv",
-        "line": 4,
-    }
-    rec[drop] = ""
-    with pytest.raises(StudyError) as exc:
-        apply_overrides(load_factor_set("cn-provincial-2011"), _override([rec]))
-    err = exc.value
-    assert (err.file, err.row, err.column) == ("factors.csv", 4, drop)
-    assert "biogas" in err.message
-
-
-def test_override_bad_values_are_located():
-    base = load_factor_set("cn-provincial-2011")
-    with pytest.raises(StudyError) as exc:
-        apply_overrides(base, _override([{"fuel": "coal", "ncv": "abc", "line": 3}]))
-    assert (exc.value.row, exc.value.column) == (3, "ncv")
-    with pytest.raises(StudyError, match="above 1"):
-        apply_overrides(base, _override([{"fuel": "coal", "oxidation": "94"}]))
-    with pytest.raises(StudyError, match="per t but physical_unit is m3"):
-        apply_overrides(
-            base,
-            _override(
-                [
-                    {
-                        "fuel": "x",
-                        "ncv": "1",
-                        "ncv_unit": "kJ/kg",
-                        "physical_unit": "m3",
-                        "carbon_content": "1",
-                        "oxidation": "1",
-                    }
-                ]
-            ),
-        )
-    with pytest.raises(StudyError, match="unknown column"):
-        apply_overrides(base, _override([{"fuel": "coal", "ncvv": "1"}]))
+def test_fuels_know_the_row_they_came_from():
+    fo = load_factor_set("cn-provincial-2011").get("fuel_oil")
+    assert (fo.file, fo.row) == ("data/factors/cn-provincial-2011.csv", 6)

@@ -62,9 +62,9 @@ def test_trend_single_category_by_hand():
     tr = unc.approach1_trend(cells, 0.05, {"coal": 0.10}, 2020, 2021)
     # one category: type A sensitivity 0 (factor cancels); type B = 80/100;
     # U = 0.8 x sqrt(2) x 5 = 5.657 percentage points around a -20% trend
-    assert tr["trend_pct"] == pytest.approx(-20.0)
-    assert tr["type_a_by_fuel"]["coal"] == pytest.approx(0.0, abs=1e-9)
-    assert tr["u_pct_points"] == pytest.approx(0.8 * math.sqrt(2.0) * 5.0, rel=1e-12)
+    assert tr.trend_pct == pytest.approx(-20.0)
+    assert tr.type_a_by_fuel["coal"] == pytest.approx(0.0, abs=1e-9)
+    assert tr.u_pct_points == pytest.approx(0.8 * math.sqrt(2.0) * 5.0, rel=1e-12)
 
 
 def test_trend_two_fuels_by_hand():
@@ -75,8 +75,8 @@ def test_trend_two_fuels_by_hand():
     a_gas = abs(((0.01 * 80 + t1) / (0.01 * 50 + t0) - 1) * 100 - (t1 / t0 - 1) * 100)
     b = np.array([120.0, 250.0, 80.0]) / t0
     u = math.sqrt((a_coal * 10) ** 2 + (a_gas * 4) ** 2 + np.sum((b * math.sqrt(2) * 5) ** 2))
-    assert tr["u_pct_points"] == pytest.approx(u, rel=1e-12)
-    assert tr["trend_pct"] == pytest.approx(0.0, abs=1e-12)
+    assert tr.u_pct_points == pytest.approx(u, rel=1e-12)
+    assert tr.trend_pct == pytest.approx(0.0, abs=1e-12)
 
 
 def _groupings(cells):
@@ -127,8 +127,8 @@ def test_approach2_trend_agrees_with_approach1():
     tr_mc = (d[:, -1] / d[:, 0] - 1) * 100
     lo, hi = np.percentile(tr_mc, [2.5, 97.5])
     tr = unc.approach1_trend(cells, 0.02, fu, 2015, 2022)
-    assert (hi - lo) / 2 == pytest.approx(tr["u_pct_points"], rel=0.06)
-    assert np.mean(tr_mc) == pytest.approx(tr["trend_pct"], abs=0.05)
+    assert (hi - lo) / 2 == pytest.approx(tr.u_pct_points, rel=0.06)
+    assert np.mean(tr_mc) == pytest.approx(tr.trend_pct, abs=0.05)
 
 
 def test_fixed_seed_gives_identical_numbers():
@@ -184,8 +184,8 @@ def test_rank_probability():
     draws = np.array([[3.0, 2.0, 1.0], [3.0, 2.0, 1.0], [1.0, 2.0, 3.0], [3.0, 1.0, 2.0]])
     rp = unc.rank_probability(draws, np.array([3.0, 2.0, 1.0]), ["a", "b", "c"])
     # ranking holds in draws 1 and 2 only
-    assert rp["p_ranking_holds"] == pytest.approx(0.5)
-    items = {i["scope"]: i for i in rp["items"]}
+    assert rp.p_ranking_holds == pytest.approx(0.5)
+    items = {i["scope"]: i for i in rp.items.to_dict(orient="records")}
     assert items["a"]["rank"] == 1 and items["a"]["p_rank_holds"] == pytest.approx(0.75)
     assert items["c"]["rank"] == 3 and items["c"]["p_rank_holds"] == pytest.approx(0.5)
 

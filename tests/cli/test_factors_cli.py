@@ -66,3 +66,16 @@ def test_unknown_set_exits_2_and_lists_sets():
     res = runner.invoke(app, ["factors", "--set", "ipcc"])
     assert res.exit_code == 2
     assert "cn-provincial-2011" in res.output and "ipcc-2006" in res.output
+
+
+def test_fuel_oil_inconsistency_is_stated():
+    res = runner.invoke(app, ["factors"])
+    assert res.exit_code == 0, res.output
+    assert "fuel_oil (+0.126 %)" in res.stdout and "two editions of GB/T 2589" in res.stdout
+    recs = {r["fuel"]: r for r in json.loads(runner.invoke(app, ["factors", "--json"]).stdout)}
+    # 1.4286 kgce/kg x 29,307.6 kJ/kgce = 41,868.8 kJ/kg against the NCV 41,816 kJ/kg
+    assert recs["fuel_oil"]["tce_ncv_gap_pct"] == pytest.approx(
+        (1.4286 * 29_307.6 / 41_816 - 1) * 100, rel=1e-12
+    )
+    assert "41,869" in recs["fuel_oil"]["note"]
+    assert recs["coal"]["note"] == ""

@@ -1,4 +1,4 @@
-"""Emission-factor sets: load, derive CO2 factors, apply a study's overrides.
+"""Emission-factor sets: load a shipped set, validate its rows, derive the CO2 factors.
 
 A factor set is a CSV shipped in ``carbonpath/data/factors/<name>.csv`` (see the README
 there for sources).  Each row gives, per fuel, the net calorific value (NCV) per
@@ -14,17 +14,25 @@ Units are kept explicit (the reference paper's eq. (1) mixes them):
 - per tce: EF / tce per unit, where tce per unit = tce_factor (kgce/kg = tce/t) for
   solids and liquids and tce_factor / 1000 for gases (kgce/m3),
 - per GJ of coal equivalent: EF per tce / 29.3076 (1 tce = 29.3076 GJ).
+
+A set's NCV and its tce factor are two published numbers that need not agree: the heat
+content implied by the tce factor is ``tce_factor x 29,307.6 kJ``, and
+``cn-provincial-2011`` prints fuel oil at 41,816 kJ/kg (10,000 kcal x 4.1816) with
+1.4286 kgce/kg (41,869 kJ/kg).  Both are kept as published; :attr:`Fuel.tce_ncv_gap_pct`
+and the set's ``note`` column state the gap, and :mod:`.emissions` makes a fuel's
+energy the same whichever unit it was reported in (the physical quantity rules).
+A study's own ``factors.csv`` is applied by :mod:`.overrides`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
@@ -48,6 +56,8 @@ COLUMNS = (
     "cc_hi",
     "source",
 )
+#: a shipped set's file may add a ``note`` column (say what is known to be inconsistent)
+SET_COLUMNS = (*COLUMNS, "note")
 NUMERIC = ("ncv", "carbon_content", "oxidation", "tce_factor", "ncv_lo", "ncv_hi", "cc_lo", "cc_hi")
 #: columns a new fuel in factors.csv must give
 REQUIRED_NEW = ("ncv", "carbon_content", "oxidation", "physical_unit")
@@ -110,6 +120,11 @@ class Fuel:
     cc_hi: float | None = None
     source: str = ""
     origin: str = "set"
+    #: what the data file says about the row (e.g. an inconsistency of its sources)
+    note: str = ""
+    #: where the fuel's values were last set (shipped set file or factors.csv), for errors
+    file: str = field(default="", compare=False)
+    row: int | None = field(default=None, compare=False)
 
     @property
     def ncv_gj_per_unit(self) -> float:
@@ -142,8 +157,61 @@ class Fuel:
         return None if per_tce is None else per_tce / TCE_GJ
 
     @property
+    def ncv_per_coal_equivalent(self) -> float | None:
+        """GJ of heat (NCV) per GJ of coal equivalent = NCV / (tce per unit x 29.3076).
+
+        1 for a tce factor derived from the NCV; fuel oil of ``cn-provincial-2011``:
+        41.816 / (1.4286 x 29.3076) = 0.99874.
+        """
+        tpu = self.tce_per_unit
+        return None if tpu is None else self.ncv_gj_per_unit / (tpu * TCE_GJ)
+
+    @property
+    def tce_ncv_gap_pct(self) -> float | None:
+        """How far the heat implied by the tce factor is from the NCV, in %:
+        (tce per unit x 29.3076 / NCV - 1) x 100 (fuel oil of ``cn-provincial-2011``:
+        +0.126 %)."""
+        ratio = self.ncv_per_coal_equivalent
+        return None if ratio is None else (1.0 / ratio - 1.0) * 100.0
+
+    @property
     def factor_unit(self) -> str:
+        """Unit of :attr:`co2_per_unit`: t CO2 per t, or per m3."""
         return f"t CO2/{self.physical_unit}"
+
+    @property
+    def tce_factor_unit(self) -> str:
+        """Unit of ``tce_factor``: kgce per kg, or per m3."""
+        return "kgce/kg" if self.physical_unit == "t" else "kgce/m3"
+
+    def record(self) -> dict[str, Any]:
+        """The fuel's source values and derived factors, one table row."""
+        rel = self.relative_uncertainty()
+        return {
+            "fuel": self.fuel,
+            "label": self.label,
+            "ncv": self.ncv,
+            "ncv_unit": self.ncv_unit,
+            "physical_unit": self.physical_unit,
+            "carbon_content": self.carbon_content,
+            "carbon_content_unit": "tC/TJ",
+            "oxidation": self.oxidation,
+            "co2_factor": self.co2_per_unit,
+            "co2_factor_unit": self.factor_unit,
+            "tce_factor": self.tce_factor,
+            "tce_factor_unit": self.tce_factor_unit,
+            "co2_per_tce": self.co2_per_tce,
+            "co2_per_gj": self.co2_per_gj,
+            "tce_ncv_gap_pct": self.tce_ncv_gap_pct,
+            "ncv_lo": self.ncv_lo,
+            "ncv_hi": self.ncv_hi,
+            "cc_lo": self.cc_lo,
+            "cc_hi": self.cc_hi,
+            "factor_uncertainty_pct": None if rel is None else 100.0 * rel,
+            "source": self.source,
+            "origin": self.origin,
+            "note": self.note,
+        }
 
     def relative_uncertainty(self) -> float | None:
         """Half-width of the 95% range of the CO2 factor, fraction of the central value.
@@ -162,12 +230,24 @@ class Fuel:
 
 
 @dataclass(frozen=True)
+class FactorOverride:
+    """One row of a study's factors.csv applied to a set: ``action`` is ``override``
+    (columns of a known fuel replaced) or ``add`` (a new fuel)."""
+
+    fuel: str
+    action: str
+    columns: tuple[str, ...]
+    file: str
+    row: int
+
+
+@dataclass(frozen=True)
 class FactorSet:
     """A named factor set, possibly with a study's overrides applied."""
 
     name: str
     entries: dict[str, Fuel]
-    overrides: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    overrides: tuple[FactorOverride, ...] = field(default_factory=tuple)
 
     @property
     def fuels(self) -> tuple[str, ...]:
@@ -184,39 +264,8 @@ class FactorSet:
         return self.entries[fuel]
 
     def table(self) -> pd.DataFrame:
-        """One row per fuel with the source values and the derived factors."""
-        rows = []
-        for f in self.entries.values():
-            rows.append(
-                {
-                    "fuel": f.fuel,
-                    "label": f.label,
-                    "ncv": f.ncv,
-                    "ncv_unit": f.ncv_unit,
-                    "physical_unit": f.physical_unit,
-                    "carbon_content": f.carbon_content,
-                    "carbon_content_unit": "tC/TJ",
-                    "oxidation": f.oxidation,
-                    "co2_factor": f.co2_per_unit,
-                    "co2_factor_unit": f.factor_unit,
-                    "tce_factor": f.tce_factor,
-                    "tce_factor_unit": "kgce/kg" if f.physical_unit == "t" else "kgce/m3",
-                    "co2_per_tce": f.co2_per_tce,
-                    "co2_per_gj": f.co2_per_gj,
-                    "ncv_lo": f.ncv_lo,
-                    "ncv_hi": f.ncv_hi,
-                    "cc_lo": f.cc_lo,
-                    "cc_hi": f.cc_hi,
-                    "factor_uncertainty_pct": (
-                        None
-                        if f.relative_uncertainty() is None
-                        else 100.0 * f.relative_uncertainty()  # type: ignore[operator]
-                    ),
-                    "source": f.source,
-                    "origin": f.origin,
-                }
-            )
-        return pd.DataFrame(rows)
+        """One row per fuel with the source values, the derived factors and the notes."""
+        return pd.DataFrame([f.record() for f in self.entries.values()])
 
 
 def unknown_fuel_error(fuel: str, fs: FactorSet) -> InputError:
@@ -240,7 +289,7 @@ def available_sets() -> list[str]:
     return sorted(p.name[: -len(".csv")] for p in _data_dir().iterdir() if p.name.endswith(".csv"))
 
 
-def _number(
+def parse_number(
     value: Any, *, column: str, fuel: str, file: str, row: int | None, where: str
 ) -> float | None:
     """A numeric cell (None when empty); non-numbers are a located StudyError."""
@@ -269,8 +318,8 @@ def _number(
     return out
 
 
-def _validate_fuel(f: Fuel, *, file: str, row: int | None) -> Fuel:
-    """Check one fuel's values (positive numbers, units that fit, ranges around the centre)."""
+def _check_positive(f: Fuel, *, file: str, row: int | None) -> None:
+    """NCV, carbon content and oxidation > 0, oxidation <= 1, tce factor > 0."""
     for col in ("ncv", "carbon_content", "oxidation"):
         if getattr(f, col) <= 0:
             raise StudyError(
@@ -291,6 +340,10 @@ def _validate_fuel(f: Fuel, *, file: str, row: int | None) -> Fuel:
             row=row,
             column="tce_factor",
         )
+
+
+def _check_units(f: Fuel, *, file: str, row: int | None) -> None:
+    """physical_unit t or m3, and an NCV unit per that physical unit."""
     if f.physical_unit not in PHYSICAL_UNITS:
         raise StudyError(
             f"fuel '{f.fuel}': physical_unit '{f.physical_unit}' is not t or m3",
@@ -314,6 +367,10 @@ def _validate_fuel(f: Fuel, *, file: str, row: int | None) -> Fuel:
             column="ncv_unit",
             fix="give the NCV per the physical unit (kJ/kg with t, kJ/m3 with m3)",
         )
+
+
+def _check_ranges(f: Fuel, *, file: str, row: int | None) -> None:
+    """Both bounds of a 95% range or neither, and the range brackets the central value."""
     for lo_c, hi_c, centre in (("ncv_lo", "ncv_hi", f.ncv), ("cc_lo", "cc_hi", f.carbon_content)):
         lo, hi = getattr(f, lo_c), getattr(f, hi_c)
         if (lo is None) != (hi is None):
@@ -331,17 +388,52 @@ def _validate_fuel(f: Fuel, *, file: str, row: int | None) -> Fuel:
                 column=lo_c,
                 fix="the 95% range must bracket the central value",
             )
-    return f
 
 
-def _fuel_from_record(rec: dict[str, Any], *, file: str, row: int | None, origin: str) -> Fuel:
+def _most_extreme(f: Fuel, columns: tuple[str, ...]) -> str:
+    """The column whose (positive) value is furthest from 1 in orders of magnitude: the
+    one to name when their product is not a usable number."""
+    return max(columns, key=lambda c: abs(math.log10(getattr(f, c))))
+
+
+def _check_derived(f: Fuel, *, file: str, row: int | None) -> None:
+    """The derived factors must be finite positive numbers (no overflow, no underflow):
+    EF per unit from NCV x C x oxidation, per tce and per GJ through the tce factor."""
+    checks = [("co2_per_unit", _most_extreme(f, ("ncv", "carbon_content", "oxidation")))]
+    if f.tce_factor is not None:
+        checks += [("co2_per_tce", "tce_factor"), ("co2_per_gj", "tce_factor")]
+    for name, column in checks:
+        value = getattr(f, name)
+        if not (math.isfinite(value) and value > 0):
+            raise StudyError(
+                f"fuel '{f.fuel}': {column} {getattr(f, column)!r} gives a CO2 factor "
+                f"({name.replace('_', ' ')}) of {value!r}, which is not a usable number",
+                file=file,
+                row=row,
+                column=column,
+                fix=f"give {column} in its documented unit (`carbonpath factors` shows them)",
+            )
+
+
+def validate_fuel(f: Fuel, *, file: str, row: int | None) -> Fuel:
+    """Check one fuel's values (positive numbers, units that fit, ranges around the
+    centre, finite derived factors) and remember where they came from."""
+    _check_positive(f, file=file, row=row)
+    _check_units(f, file=file, row=row)
+    _check_ranges(f, file=file, row=row)
+    _check_derived(f, file=file, row=row)
+    return replace(f, file=file, row=row)
+
+
+def fuel_from_record(rec: Mapping[str, Any], *, file: str, row: int | None, origin: str) -> Fuel:
     fuel = str(rec["fuel"]).strip()
     nums = {
-        c: _number(rec.get(c), column=c, fuel=fuel, file=file, row=row, where="") for c in NUMERIC
+        c: parse_number(rec.get(c), column=c, fuel=fuel, file=file, row=row, where="")
+        for c in NUMERIC
     }
     physical = str(rec.get("physical_unit") or "").strip()
     ncv_unit = str(rec.get("ncv_unit") or "").strip() or ("kJ/kg" if physical == "t" else "kJ/m3")
-    f = Fuel(
+    return Fuel(
         fuel=fuel,
         label=str(rec.get("label") or fuel),
         ncv=nums["ncv"],  # type: ignore[arg-type]
@@ -356,8 +448,8 @@ def _fuel_from_record(rec: dict[str, Any], *, file: str, row: int | None, origin
         cc_hi=nums["cc_hi"],
         source=str(rec.get("source") or ""),
         origin=origin,
+        note=str(rec.get("note") or ""),
     )
-    return f
 
 
 @lru_cache(maxsize=16)
@@ -367,11 +459,11 @@ def _load_cached(name: str) -> FactorSet:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)  # type: ignore[arg-type]
     entries: dict[str, Fuel] = {}
     for i, rec in enumerate(df.to_dict(orient="records")):
-        f = _fuel_from_record(rec, file=label, row=i + 2, origin="set")
+        f = fuel_from_record(rec, file=label, row=i + 2, origin="set")
         for col in REQUIRED_NEW:
             if getattr(f, col) in (None, ""):
                 raise StudyError(f"fuel '{f.fuel}' lacks {col}", file=label, row=i + 2, column=col)
-        entries[f.fuel] = _validate_fuel(f, file=label, row=i + 2)
+        entries[f.fuel] = validate_fuel(f, file=label, row=i + 2)
     return FactorSet(name=name, entries=entries)
 
 
@@ -388,129 +480,9 @@ def load_factor_set(name: str = DEFAULT_SET) -> FactorSet:
     return _load_cached(name)
 
 
-def apply_overrides(
-    fs: FactorSet, override: pd.DataFrame | None, *, file: str = "factors.csv"
-) -> FactorSet:
-    """Apply a study's ``factors.csv`` rows to a factor set.
-
-    A row for a known fuel replaces the columns it gives; a row for an unknown fuel adds
-    that fuel and must give ncv, carbon_content, oxidation and physical_unit (else a
-    StudyError naming file, row and column).  ``tce_factor`` of an added fuel defaults to
-    NCV / 29,307.6 kJ per kgce.  The result lists every override.  ``override`` may
-    carry ``file``/``line`` columns (as the study loader gives them) for locations.
-    """
-    if override is None or len(override) == 0:
-        return fs
-    if "fuel" not in override.columns:
-        raise StudyError("has no 'fuel' column", file=file, fix="the first column must be fuel")
-    unknown_cols = [c for c in override.columns if c not in COLUMNS and c not in ("file", "line")]
-    if unknown_cols:
-        from carbonpath.core.errors import suggest
-
-        bad = unknown_cols[0]
-        raise StudyError(
-            f"unknown column '{bad}'{suggest(bad, COLUMNS)}",
-            file=file,
-            column=bad,
-            fix=f"columns are {', '.join(COLUMNS)}",
-        )
-    entries = dict(fs.entries)
-    log: list[dict[str, Any]] = list(fs.overrides)
-    for i, rec in enumerate(override.to_dict(orient="records")):
-        src_file = str(rec.get("file") or file)
-        row = int(rec["line"]) if rec.get("line") is not None and "line" in rec else i + 2
-        fuel = str(rec.get("fuel") or "").strip()
-        if not fuel:
-            raise StudyError("fuel is empty", file=src_file, row=row, column="fuel")
-        given = {
-            c: rec[c]
-            for c in COLUMNS
-            if c != "fuel"
-            and c in rec
-            and rec[c] is not None
-            and not (isinstance(rec[c], float) and math.isnan(rec[c]))
-            and str(rec[c]).strip() != ""
-        }
-        if fuel in entries:
-            base = entries[fuel]
-            changes: dict[str, Any] = {}
-            for c, v in given.items():
-                if c in NUMERIC:
-                    changes[c] = _number(v, column=c, fuel=fuel, file=src_file, row=row, where="")
-                else:
-                    changes[c] = str(v).strip()
-            if "physical_unit" in changes and "ncv_unit" not in changes:
-                changes["ncv_unit"] = "kJ/kg" if changes["physical_unit"] == "t" else "kJ/m3"
-                if "ncv" not in changes:
-                    raise StudyError(
-                        f"fuel '{fuel}': changing physical_unit needs the ncv in the new unit",
-                        file=src_file,
-                        row=row,
-                        column="ncv",
-                    )
-            changes["origin"] = "override"
-            if "source" not in changes:
-                changes["source"] = f"{base.source} (overridden in {src_file}: {', '.join(given)})"
-            new = replace(base, **changes)
-            entries[fuel] = _validate_fuel(new, file=src_file, row=row)
-            log.append(
-                {
-                    "fuel": fuel,
-                    "action": "override",
-                    "columns": sorted(given),
-                    "file": src_file,
-                    "row": row,
-                }
-            )
-        else:
-            for col in REQUIRED_NEW:
-                if col not in given:
-                    raise StudyError(
-                        f"new fuel '{fuel}' needs {col} (it is not in factor set '{fs.name}')",
-                        file=src_file,
-                        row=row,
-                        column=col,
-                        fix="give ncv, ncv_unit, physical_unit, carbon_content and oxidation",
-                    )
-            f = _fuel_from_record({"fuel": fuel, **given}, file=src_file, row=row, origin="added")
-            if not f.source:
-                f = replace(f, source=f"{src_file} row {row}")
-            f = _validate_fuel(f, file=src_file, row=row)
-            if f.tce_factor is None:
-                per_unit_gj = f.ncv_gj_per_unit
-                scale = 1.0 if f.physical_unit == "t" else 1000.0
-                f = replace(
-                    f,
-                    tce_factor=per_unit_gj / TCE_GJ * scale,
-                    source=f"{f.source}; tce_factor derived as NCV / 29307.6",
-                )
-            entries[fuel] = f
-            log.append(
-                {
-                    "fuel": fuel,
-                    "action": "add",
-                    "columns": sorted(given),
-                    "file": src_file,
-                    "row": row,
-                }
-            )
-    return FactorSet(name=fs.name, entries=entries, overrides=tuple(log))
-
-
 def resolve_factor_set(name: str, override: pd.DataFrame | None = None) -> FactorSet:
-    """Load a set by name and apply a study's overrides (the study-level entry point)."""
+    """Load a set by name and apply a study's overrides (the study-level entry point;
+    a run resolves it once and hands the :class:`FactorSet` to every step)."""
+    from carbonpath.accounting.overrides import apply_overrides
+
     return apply_overrides(load_factor_set(name), override)
-
-
-def factor_arrays(fs: FactorSet, fuels: list[str]) -> dict[str, np.ndarray]:
-    """Per-fuel arrays (co2 per physical unit, per GJ, tce per unit) for vectorised use."""
-    entries = [fs.get(f) for f in fuels]
-    return {
-        "co2_per_unit": np.array([e.co2_per_unit for e in entries], dtype=float),
-        "co2_per_gj": np.array(
-            [np.nan if e.co2_per_gj is None else e.co2_per_gj for e in entries], dtype=float
-        ),
-        "tce_per_unit": np.array(
-            [np.nan if e.tce_per_unit is None else e.tce_per_unit for e in entries], dtype=float
-        ),
-    }

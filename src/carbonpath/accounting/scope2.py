@@ -15,15 +15,15 @@ said so.  Scope 2 is never added to scope 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import pandas as pd
 
+from carbonpath.accounting.results import Scope2Results
 from carbonpath.core.errors import InputError
-from carbonpath.core.units import KWH_GJ
+from carbonpath.core.units import KWH_GJ, parse_unit
 
 #: t CO2 per GJ of purchased heat (GB/T 32150-2015, default factor)
 HEAT_T_PER_GJ = 0.11
@@ -88,36 +88,15 @@ def select_grid_factor(grid: str, year: int, *, explicit: bool) -> dict[str, Any
     }
 
 
-@dataclass(frozen=True)
-class Scope2Result:
-    """Scope-2 CO2 per year x sector and the factors used."""
-
-    grid: str
-    records: pd.DataFrame
-    factors_used: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "enabled": True,
-            "grid": self.grid,
-            "heat_t_per_gj": HEAT_T_PER_GJ,
-            "heat_source": HEAT_SOURCE,
-            "factors_used": list(self.factors_used),
-            "records": self.records.to_dict(orient="records"),
-        }
-
-
 def compute_scope2(
     activity: pd.DataFrame, grid: str = "national", year: int | str = "auto"
-) -> Scope2Result:
+) -> Scope2Results:
     """Scope-2 CO2 of electricity and heat per year x sector (never added to scope 1).
 
     ``activity``: tidy ``year, sector, fuel, value, unit`` (canonical: GJ for
     electricity and heat).  ``year``: ``"auto"`` (each data year its own factor) or an
     int (that year's factor, or the nearest published one, for every data year).
     """
-    from carbonpath.core.units import parse_unit
-
     sub = activity[activity["fuel"].isin(["electricity", "heat"])].copy()
     if sub.empty:
         years = sorted(activity["year"].astype(int).unique().tolist())
@@ -130,7 +109,7 @@ def compute_scope2(
             ],
             columns=["year", "sector", "electricity_t", "heat_t"],
         )
-        return Scope2Result(grid=grid, records=recs, factors_used=[])
+        return _result(grid, recs, [])
     gj = []
     for val, unit in zip(sub["value"].to_numpy(dtype=float), sub["unit"].astype(str), strict=True):
         parsed = parse_unit(unit)
@@ -174,4 +153,15 @@ def compute_scope2(
             "heat_t": piv["heat"].to_numpy(dtype=float) if "heat" in piv else 0.0,
         }
     )
-    return Scope2Result(grid=grid, records=records, factors_used=factors_used)
+    return _result(grid, records, factors_used)
+
+
+def _result(grid: str, records: pd.DataFrame, factors_used: list[dict[str, Any]]) -> Scope2Results:
+    return Scope2Results(
+        enabled=True,
+        grid=grid,
+        heat_t_per_gj=HEAT_T_PER_GJ,
+        heat_source=HEAT_SOURCE,
+        factors_used=pd.DataFrame(factors_used),
+        records=records,
+    )

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from carbonpath.accounting.results import RankProbability, TrendApproach1
 from carbonpath.core.errors import InputError
 
 DISTRIBUTIONS = ("normal", "lognormal", "uniform", "triangular")
@@ -138,7 +139,7 @@ def approach1_trend(
     year0: int,
     year1: int,
     membership: pd.Series | None = None,
-) -> dict[str, Any]:
+) -> TrendApproach1:
     """Approach-1 trend uncertainty between ``year0`` and ``year1`` (IPCC Vol. 1 Table 3.2).
 
     Type A sensitivity per fuel factor (correlated between years), type B per activity
@@ -169,17 +170,17 @@ def approach1_trend(
     type_b = c1["co2_t"].to_numpy() / t0
     contrib_a = (type_b * math.sqrt(2.0) * c1["u_a"].to_numpy() * 100.0) ** 2
     u_pp = float(math.sqrt(float(contrib_f.sum()) + float(contrib_a.sum())))
-    return {
-        "year0": int(year0),
-        "year1": int(year1),
-        "co2_t_year0": t0,
-        "co2_t_year1": t1,
-        "trend_pct": trend,
-        "u_pct_points": u_pp,
-        "lower_pct": trend - u_pp,
-        "upper_pct": trend + u_pp,
-        "type_a_by_fuel": {f: float(v) for f, v in type_a.items()},
-    }
+    return TrendApproach1(
+        year0=int(year0),
+        year1=int(year1),
+        co2_t_year0=t0,
+        co2_t_year1=t1,
+        trend_pct=trend,
+        u_pct_points=u_pp,
+        lower_pct=trend - u_pp,
+        upper_pct=trend + u_pp,
+        type_a_by_fuel=type_a.astype(float).rename("type_a"),
+    )
 
 
 def _check_distribution(distribution: str) -> None:
@@ -465,12 +466,13 @@ def monte_carlo(
 
 
 def rank_probability(
-    draws: np.ndarray, central: np.ndarray, labels: Sequence[Any]
-) -> dict[str, Any]:
+    draws: np.ndarray, central: np.ndarray, labels: Sequence[Any], year: int | None = None
+) -> RankProbability:
     """Probability that the central ranking (1 = highest) holds across draws.
 
     ``draws``: draws x items; ``central``: the central values.  Returns the probability
-    that the whole ranking is unchanged and, per item, that its rank is unchanged.
+    that the whole ranking is unchanged and, per item, that its rank is unchanged
+    (``items``: ``scope, rank, p_rank_holds``).
     """
     central = np.asarray(central, dtype=float)
     order = np.argsort(-central, kind="stable")
@@ -481,10 +483,11 @@ def rank_probability(
     rows = np.arange(draws.shape[0])[:, None]
     ranks[rows, d_order] = np.arange(1, central.size + 1)[None, :]
     same = ranks == central_rank[None, :]
-    return {
-        "p_ranking_holds": float(np.mean(np.all(same, axis=1))),
-        "items": [
+    items = pd.DataFrame(
+        [
             {"scope": lab, "rank": int(r), "p_rank_holds": float(p)}
             for lab, r, p in zip(labels, central_rank, same.mean(axis=0), strict=True)
         ],
-    }
+        columns=["scope", "rank", "p_rank_holds"],
+    )
+    return RankProbability(year, float(np.mean(np.all(same, axis=1))), items)

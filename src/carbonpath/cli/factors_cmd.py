@@ -20,34 +20,12 @@ def _clean(value: Any) -> Any:
 
 
 def factor_records(name: str) -> list[dict[str, Any]]:
-    """One JSON-ready record per fuel of factor set ``name`` (InputError if unknown)."""
+    """One JSON-ready record per fuel of factor set ``name`` (InputError if unknown):
+    source values, derived factors, the gap between the tce factor and the NCV, notes."""
     from carbonpath.accounting.factors import load_factor_set
 
     fs = load_factor_set(name)
-    out = []
-    for f in fs.entries.values():
-        out.append(
-            {
-                "fuel": f.fuel,
-                "label": f.label,
-                "ncv": f.ncv,
-                "ncv_unit": f.ncv_unit,
-                "carbon_content": f.carbon_content,
-                "carbon_content_unit": "tC/TJ",
-                "oxidation": f.oxidation,
-                "co2_factor": f.co2_per_unit,
-                "co2_factor_unit": f.factor_unit,
-                "tce_factor": _clean(f.tce_factor),
-                "tce_factor_unit": "kgce/kg" if f.physical_unit == "t" else "kgce/m3",
-                "co2_per_tce": _clean(f.co2_per_tce),
-                "ncv_lo": f.ncv_lo,
-                "ncv_hi": f.ncv_hi,
-                "cc_lo": f.cc_lo,
-                "cc_hi": f.cc_hi,
-                "source": f.source,
-            }
-        )
-    return out
+    return [{k: _clean(v) for k, v in f.record().items()} for f in fs.entries.values()]
 
 
 def _fmt(x: float | None, digits: int = 4) -> str:
@@ -99,3 +77,9 @@ def register(app: typer.Typer) -> None:
         sources = list(dict.fromkeys(r["source"] for r in records))
         for s in sources:
             typer.echo(f"source: {s}")
+        notes = [r for r in records if r["note"]]
+        if notes:
+            typer.echo("")
+            typer.echo("notes (tce factor x 29,307.6 kJ/kgce against the NCV):")
+        for r in notes:
+            typer.echo(f"  {r['fuel']} ({r['tce_ncv_gap_pct']:+.3f} %): {r['note']}")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from carbonpath.accounting import step as accounting_step
+from carbonpath.accounting.settings import parse_accounting
 from carbonpath.core.errors import StudyError, suggest
 from carbonpath.core.settings import parse
 from carbonpath.index import step as index_step
@@ -32,7 +32,7 @@ CORE_KEYS = tuple(CoreSettings.model_fields)
 #: study.toml sections, each parsed by its family (the rules for a section live next to
 #: the code that reads it): name -> parse(raw section, whole raw study.toml)
 SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
-    "accounting": lambda raw, full: accounting_step.validate_config(raw),
+    "accounting": lambda raw, full: parse_accounting(raw),
     "quality": lambda raw, full: quality_assure.validate_config(raw),
     "index": lambda raw, full: index_step.validate_config(raw),
     "stirpat": lambda raw, full: stirpat_step.validate_config(raw),
