@@ -90,13 +90,10 @@ def _skip_never(study: Study) -> str | None:
 
 
 def _run_emissions(ctx: RunContext) -> Any:
-    from carbonpath.accounting.factors import resolve_factor_set
     from carbonpath.accounting.step import run as run_accounting
 
     study = ctx.study
-    settings = study.config["accounting"]
-    factors = resolve_factor_set(settings.factor_set, study.factors_override)
-    acc = run_accounting(study, settings, factors=factors, seed=study.seed)
+    acc = run_accounting(study, study.config["accounting"], factors=study.factors, seed=study.seed)
     ctx.resolver = ctx.resolver.with_co2(acc.by_sector)
     return acc
 

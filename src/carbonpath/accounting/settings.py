@@ -160,15 +160,6 @@ class AccountingSettings(SettingsModel):
             raise SettingError(f'must be "energy" or "inventory", got {value!r}')
         return value
 
-    # -- transitional: study/load.py still reads cfg["accounting"]["factor_set"] and
-    # cfg["accounting"].get("source"); remove both once the loader reads attributes.
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The value of setting ``key`` (transitional mapping access, see above)."""
-        return getattr(self, key, default)
-
 
 def parse_accounting(raw: Mapping[str, Any] | None) -> AccountingSettings:
     """Validate the ``[accounting]`` table (``None``: every default)."""

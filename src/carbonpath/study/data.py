@@ -31,6 +31,8 @@ class Study:
     economy: pd.DataFrame
     emissions_inventory: pd.DataFrame | None
     factors_override: pd.DataFrame | None
+    #: the study's emission-factor set with its factors.csv overrides (resolved once)
+    factors: Any = None
     regions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["code"]))
     is_panel: bool = False
     flags: list[dict[str, Any]] = field(default_factory=list)

@@ -162,7 +162,7 @@ def _check_rows(tables: list[Table | None]) -> None:
 def _source(
     cfg: dict[str, Any], inputs: _Inputs, energy_t: Table | None, emissions_t: Table | None
 ) -> str:
-    source = cfg["accounting"].get("source") or ("energy" if energy_t is not None else "inventory")
+    source = cfg["accounting"].source or ("energy" if energy_t is not None else "inventory")
     if source == "energy" and energy_t is None:
         raise StudyError(
             "file is missing",
@@ -308,7 +308,7 @@ def load_study(path: str | Path | None = None) -> Study:
     factors_override = _read_factors(factors_t) if factors_t is not None else None
     from carbonpath.accounting.factors import resolve_factor_set
 
-    factor_set = resolve_factor_set(cfg["accounting"]["factor_set"], factors_override)
+    factor_set = resolve_factor_set(cfg["accounting"].factor_set, factors_override)
     energy = None
     if source == "energy" and energy_t is not None:
         tables = [energy_t, *yearbook.get("energy", [])]
@@ -348,6 +348,7 @@ def load_study(path: str | Path | None = None) -> Study:
         economy=qa.economy,
         emissions_inventory=inventory,
         factors_override=factors_override,
+        factors=factor_set,
         regions=regions,
         is_panel=panel,
         flags=flags,
