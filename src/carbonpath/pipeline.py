@@ -156,12 +156,10 @@ def _run_decomposition(ctx: RunContext) -> Any:
     energy = None
     if study.energy is not None:
         from carbonpath.accounting.emissions import activity_gj
-        from carbonpath.accounting.factors import resolve_factor_set
 
         energy = study.energy[study.energy["sector"].isin(study.members)]
         energy = energy[energy["year"].isin(study.years)]
-        fs = resolve_factor_set(study.config["accounting"]["factor_set"], study.factors_override)
-        energy = activity_gj(energy, fs)
+        energy = activity_gj(energy, study.factors)
     return pw.run_decomposition(
         co2_fuel, energy, _member_output(study), {"decomposition": study.config["decomposition"]}
     )
