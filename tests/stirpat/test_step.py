@@ -409,3 +409,12 @@ def test_collinear_regressors_name_the_key(data):
         run_stirpat(raw, make_resolver(data), YEARS, MEMBERS, seed=1)
     assert err.value.key == "stirpat.regressors"
     assert err.value.fix == "drop a redundant regressor from [stirpat.regressors]"
+
+
+def test_bandwidth_beyond_the_years_names_the_key(data):
+    raw = {"bootstrap": 0, "cov": "driscoll-kraay", "bandwidth": 8}
+    with pytest.raises(StudyError) as err:
+        run_stirpat(raw, make_resolver(data), YEARS, MEMBERS, seed=1)
+    assert err.value.key == "stirpat.bandwidth" and "not below the number of years (8)" in str(
+        err.value
+    )

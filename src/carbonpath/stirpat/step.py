@@ -50,7 +50,7 @@ __all__ = ["ENERGY_VARIABLES", "GJ_PER_TCE", "run", "run_arrays"]
 GJ_PER_TCE = TCE_GJ
 #: variables held in GJ that STIRPAT expresses in tce for readable levels
 ENERGY_VARIABLES = frozenset({"energy", "energy_total", "electricity"})
-ENERGY_UNIT = "energy variables expressed in tce (GJ / 29.3076)"
+ENERGY_UNIT = f"energy variables expressed in tce (GJ / {TCE_GJ:g})"
 PANEL_SCOPE_RULE = 'scope "modern" in each term is replaced by each member sector'
 
 Resolver = Callable[[str, str], pd.Series]
@@ -153,6 +153,18 @@ def _panel(
     )
 
 
+def _check_bandwidth(settings: StirpatSettings, periods: int) -> None:
+    """A Driscoll-Kraay bandwidth must be below the number of periods (years)."""
+    bw = settings.bandwidth
+    if settings.cov == "driscoll-kraay" and bw != "auto" and bw >= periods:
+        raise StudyError(
+            f"the Driscoll-Kraay bandwidth {bw} is not below the number of years ({periods})",
+            file="study.toml",
+            key="stirpat.bandwidth",
+            fix=f'use a bandwidth from 0 to {periods - 1}, or "auto"',
+        )
+
+
 def _ols(y: np.ndarray, X: np.ndarray, names: list[str], settings, warnings: list[str]):
     try:
         res = fit_ols(y, X, names)
@@ -202,6 +214,8 @@ def run_arrays(
 ) -> StirpatResults:
     """The analysis on a resolver, study years, member sectors and seed (see :func:`run`)."""
     years = [int(yr) for yr in years]
+    if settings.panel:
+        _check_bandwidth(settings, len(years))
     y, X, names = _design(settings, resolve, years)
     _check_design(y, X, names)
     n, p = X.shape
