@@ -120,12 +120,9 @@ def _skip_stirpat(study: Study) -> str | None:
 
 
 def _run_stirpat(ctx: RunContext) -> Any:
-    from carbonpath.stirpat.step import run_stirpat
+    from carbonpath.stirpat.step import run
 
-    study = ctx.study
-    return run_stirpat(
-        study.config["stirpat"], ctx.resolver, study.years, study.members, study.seed
-    )
+    return run(ctx.study, ctx.study.config["stirpat"], resolver=ctx.resolver)
 
 
 def _member_output(study: Study) -> pd.DataFrame:
@@ -193,16 +190,14 @@ def _run_scenarios(ctx: RunContext) -> Any:
 
     cfg = ctx.study.config
     stirpat = ctx.results["stirpat"]
-    d = stirpat.to_dict()
-    coefs = d["ridge"]["coefficients"]
-    elasticities = {c["term"]: c["b"] for c in coefs if c["term"] != "const"}
-    drivers = pd.DataFrame(d["data"]).set_index("year")[list(elasticities)]
+    elasticities = {t: float(b) for t, b in stirpat.ridge.params.drop("const").items()}
+    drivers = stirpat.data.set_index("year")[list(elasticities)]
     years = list(drivers.index)
     scope = cfg["scenarios"].get("scope", "modern")
     co2 = ctx.resolver("co2", scope).reindex(years)
     output = ctx.resolver("output_value", scope).reindex(years)
     return pw.run_scenarios(
-        {"scenarios": cfg["scenarios"], "stirpat": cfg["stirpat"]},
+        {"scenarios": cfg["scenarios"], "stirpat": cfg["stirpat"].model_dump(mode="json")},
         drivers,
         co2,
         elasticities,

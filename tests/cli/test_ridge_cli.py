@@ -84,11 +84,33 @@ def test_k0_matches_nag_and_auto_is_trace(app):
     assert hkb["k_rule"] == "hkb"
 
 
-def test_table_output(app):
+def test_table_output_is_the_summary_table(app):
+    from carbonpath.stirpat.ridge import fit_ridge
+    from carbonpath.stirpat.summary import spss_table
+
     res = _run(app, [BODYFAT, "--y", "bodyfat", "--x", "triceps,thigh,midarm", "--k", "0.02"])
     assert res.exit_code == 0, res.output
-    for text in ("Constant", "SE(B)", "Beta", "Sig.", "VIF", "R Square", "ignore the bias"):
+    for text in (
+        "Ridge Regression Results",
+        "(Constant)",
+        "Std. Error",
+        "Beta",
+        "Sig.",
+        "VIF",
+        "R-squared:",
+        "0.02 (fixed)",
+        "ignore the bias",
+        "k rules: trace",
+    ):
         assert text in res.output
+    import pandas as pd
+
+    d = pd.read_csv(BODYFAT)
+    cols = ["triceps", "thigh", "midarm"]
+    tab = spss_table(fit_ridge(d["bodyfat"], d[cols], 0.02, cols).coefficients)
+    row = next(line for line in res.output.splitlines() if line.startswith("thigh"))
+    assert row.split()[1] == f"{tab.loc['thigh', 'B']:.4f}"
+    assert row.split()[-1] == f"{tab.loc['thigh', 'VIF']:.3f}"
 
 
 def test_log_option(app, tmp_path: Path):

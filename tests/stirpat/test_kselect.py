@@ -120,3 +120,12 @@ def test_choose_k_two_regressors_note():
     c = choose_k(y, X, "trace")
     assert c.candidates["hkb"] == 0.0
     assert any("p - 2" in note for note in c.notes)
+
+
+def test_choose_k_takes_the_typed_rule(longley):
+    y, X = longley
+    from carbonpath.stirpat.krule import KRule
+
+    assert choose_k(y, X, KRule("gcv")).rule == "gcv"
+    fixed = choose_k(y, X, KRule.fixed(0.2))
+    assert fixed.k == 0.2 and fixed.rule == "fixed"

@@ -1,4 +1,4 @@
-"""OLS against statsmodels (Longley) and the paper's printed Table 10/11 figures."""
+"""OLS against statsmodels and R (Longley) and the paper's printed Table 10/11 figures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.stats.stattools import durbin_watson
 
 from carbonpath.core.errors import InputError
-from carbonpath.stirpat.ols import adjusted_r2, f_statistic, fit_ols
+from carbonpath.stirpat.design import adjusted_r2, f_statistic
+from carbonpath.stirpat.errors import (
+    CollinearityError,
+    ConstantColumnError,
+    TooFewObservationsError,
+)
+from carbonpath.stirpat.ols import fit_ols
 
 LONGLEY_X = ["GNP", "UNEMP", "ARMED", "POP", "YEAR", "TOTEMP"]
 
@@ -26,17 +32,33 @@ def test_ols_matches_statsmodels_on_longley(longley):
     y, X = longley
     ref = sm.OLS(y, sm.add_constant(X)).fit()
     res = fit_ols(y, X, LONGLEY_X)
+    assert list(res.params.index) == ["const", *LONGLEY_X]
     np.testing.assert_allclose(res.params, ref.params, rtol=1e-8)
     np.testing.assert_allclose(res.bse, ref.bse, rtol=1e-8)
     np.testing.assert_allclose(res.tvalues, ref.tvalues, rtol=1e-8)
     np.testing.assert_allclose(res.pvalues, ref.pvalues, rtol=1e-6)
-    assert res.r2 == pytest.approx(ref.rsquared, rel=1e-10)
-    assert res.adj_r2 == pytest.approx(ref.rsquared_adj, rel=1e-10)
-    assert res.f == pytest.approx(ref.fvalue, rel=1e-8)
-    assert res.f_p == pytest.approx(ref.f_pvalue, rel=1e-6)
+    np.testing.assert_allclose(res.conf_int(), ref.conf_int(), rtol=1e-8)
+    assert res.rsquared == pytest.approx(ref.rsquared, rel=1e-10)
+    assert res.rsquared_adj == pytest.approx(ref.rsquared_adj, rel=1e-10)
+    assert res.fvalue == pytest.approx(ref.fvalue, rel=1e-8)
+    assert res.f_pvalue == pytest.approx(ref.f_pvalue, rel=1e-6)
+    assert res.nobs == ref.nobs and res.df_resid == ref.df_resid
     assert res.durbin_watson == pytest.approx(durbin_watson(ref.resid), rel=1e-8)
-    assert res.condition_number == pytest.approx(ref.condition_number, rel=1e-6)
     np.testing.assert_allclose(res.resid, ref.resid, rtol=1e-7, atol=1e-9)
+
+
+def test_condition_number_from_singular_values_on_r_longley(longley):
+    """R: kappa(model.matrix(lm(GNP.deflator ~ ., longley)), exact = TRUE) = 38,570,534
+    (R's longley holds GNP, Unemployed, Armed.Forces, Population and Employed in thousands
+    of statsmodels' units); statsmodels' condition_number is the same s_max / s_min.  The
+    eigenvalues of D'D square the conditioning and gave 38,573,975 in carbonpath 0.1.0."""
+    y, X = longley
+    X_r = X / np.array([1000, 10, 10, 1000, 1, 1000])
+    res = fit_ols(y, X_r, LONGLEY_X)
+    ref = sm.OLS(y, sm.add_constant(X_r)).fit()
+    assert res.condition_number == pytest.approx(ref.condition_number, rel=1e-9)
+    assert res.condition_number == pytest.approx(38_570_534, abs=1)
+    assert abs(res.condition_number - 38_573_975) > 3000
 
 
 def test_vif_with_constant_matches_statsmodels(longley):
@@ -44,13 +66,14 @@ def test_vif_with_constant_matches_statsmodels(longley):
     exog = sm.add_constant(X)
     ref = [variance_inflation_factor(exog, j) for j in range(1, exog.shape[1])]
     np.testing.assert_allclose(fit_ols(y, X, LONGLEY_X).vif, ref, rtol=1e-6)
+    assert list(fit_ols(y, X, LONGLEY_X).vif.index) == LONGLEY_X
 
 
 def test_standardized_beta_and_condition_index_by_hand(longley):
     y, X = longley
     res = fit_ols(y, X, LONGLEY_X)
     # Beta = B * s_x / s_y, written out
-    beta = [res.params[j + 1] * np.std(X[:, j], ddof=1) / np.std(y, ddof=1) for j in range(6)]
+    beta = [res.params.iloc[j + 1] * np.std(X[:, j], ddof=1) / np.std(y, ddof=1) for j in range(6)]
     np.testing.assert_allclose(res.beta, beta, rtol=1e-12)
     # Belsley condition index: unit-length columns including the constant
     D = np.column_stack([np.ones(len(y)), X])
@@ -62,14 +85,14 @@ def test_standardized_beta_and_condition_index_by_hand(longley):
 def test_too_few_observations():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(5, 4))
-    with pytest.raises(InputError, match="too few"):
+    with pytest.raises(TooFewObservationsError, match="too few"):
         fit_ols(rng.normal(size=5), X)
 
 
 def test_constant_regressor():
     rng = np.random.default_rng(1)
     X = np.column_stack([rng.normal(size=10), np.full(10, 3.0)])
-    with pytest.raises(InputError, match="'x2' is constant"):
+    with pytest.raises(ConstantColumnError, match="'x2' is constant"):
         fit_ols(rng.normal(size=10), X)
 
 
@@ -77,8 +100,9 @@ def test_perfect_collinearity():
     rng = np.random.default_rng(2)
     a, b = rng.normal(size=10), rng.normal(size=10)
     X = np.column_stack([a, b, 2 * a - b])
-    with pytest.raises(InputError, match="collinear"):
+    with pytest.raises(CollinearityError, match="collinear") as err:
         fit_ols(rng.normal(size=10), X, ["lnP", "lnA", "lnT"])
+    assert isinstance(err.value, InputError)
 
 
 def test_paper_table11_internal_consistency():

@@ -1,4 +1,4 @@
-"""Study-level STIRPAT: wiring, config validation, errors, JSON, against independent fits."""
+"""Study-level STIRPAT: wiring, errors, JSON and tables, against independent fits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ import pytest
 import statsmodels.api as sm
 
 from carbonpath.core.errors import InputError, StudyError
-from carbonpath.stirpat.step import GJ_PER_TCE, run_stirpat, validate_config
+from carbonpath.stirpat.settings import parse_stirpat
+from carbonpath.stirpat.step import GJ_PER_TCE, run_arrays
+
+
+def run_stirpat(raw: dict, resolve, years, members, seed):
+    """The step on a raw [stirpat] table (parsed as study loading parses it)."""
+    return run_arrays(parse_stirpat(raw), resolve, years, members, seed)
+
 
 YEARS = list(range(2015, 2023))
 MEMBERS = ["26", "27", "34", "35", "36", "37", "38", "39", "40"]
@@ -262,37 +269,152 @@ def test_custom_regressors_and_fixed_k(data):
     assert d["panel"] == {"status": "off"}
 
 
-def test_validate_config_defaults():
-    cfg = validate_config(None)
-    assert cfg["k"] == "trace" and cfg["k_grid"] == [0.0, 1.0, 0.01]
-    assert cfg["bootstrap"] == 2000 and cfg["panel"] is True
-    assert cfg["regressors"]["lnT"] == "output_value[modern] / energy[modern]"
-    assert validate_config({"k": "auto"})["k"] == "trace"
-    assert validate_config({"k": 1})["k"] == 1.0
+def test_typed_results_use_the_statsmodels_vocabulary(data, result):
+    y, X = _modern_design(data)
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    names = ["lnP", "lnA", "lnT", "lnRE"]
+    assert list(result.ols.params.index) == ["const", *names]
+    np.testing.assert_allclose(result.ols.bse, ref.bse, rtol=1e-8)
+    assert result.ols.nobs == 8 and result.ols.rsquared == pytest.approx(ref.rsquared)
+    ridge = result.ridge
+    assert list(ridge.params.index) == ["const", *names]
+    assert ridge.k == ridge.k_candidates["trace"] and ridge.nobs == 8
+    assert list(ridge.beta.index) == names and list(ridge.vif.index) == names
+    ci = ridge.bootstrap_conf_int()
+    assert list(ci.columns) == ["lower", "upper"] and (ci["lower"] <= ci["upper"]).all()
+    assert list(result.panel.params.index) == names
+    assert result.bootstrap_draws.shape == (ridge.bootstrap.valid, 4)
 
 
-@pytest.mark.parametrize(
-    ("raw", "key"),
-    [
-        ({"kk": 1}, "stirpat.kk"),
-        ({"k": "magic"}, "stirpat.k"),
-        ({"k": -0.1}, "stirpat.k"),
-        ({"k": True}, "stirpat.k"),
-        ({"k_grid": [0, 1]}, "stirpat.k_grid"),
-        ({"k_grid": [1, 0, 0.1]}, "stirpat.k_grid"),
-        ({"bootstrap": 2.5}, "stirpat.bootstrap"),
-        ({"bootstrap": True}, "stirpat.bootstrap"),
-        ({"panel": "yes"}, "stirpat.panel"),
-        ({"regressors": {"lnP": "employment"}}, "stirpat.regressors.lnP"),
-        ({"regressors": {"lnP": "employment[modern] * 2"}}, "stirpat.regressors.lnP"),
-        ({"regressors": {"ln P": "employment[modern]"}}, "stirpat.regressors.ln P"),
-        ({"regressors": {}}, "stirpat.regressors"),
-        ({"response": 3}, "stirpat.response"),
-        ({"trace_tol": 0}, "stirpat.trace_tol"),
-    ],
-)
-def test_validate_config_errors(raw, key):
+def test_elasticity_sensitivity_refits_every_rule_by_hand(data, result):
+    y, X = _modern_design(data)
+    C = np.corrcoef(np.column_stack([X, y]), rowvar=False)
+    table = result.ridge.k_sensitivity.set_index("term")
+    for rule, k in result.ridge.k_candidates.items():
+        beta = np.linalg.solve(C[:4, :4] + k * np.eye(4), C[:4, 4])
+        B = beta * y.std(ddof=1) / X.std(axis=0, ddof=1)
+        np.testing.assert_allclose(table[f"b_{rule}"], B, rtol=1e-9)
+    b = table[["b_trace", "b_hkb", "b_lw", "b_gcv"]].to_numpy()
+    np.testing.assert_array_equal(table["sign_change"], (b > 0).any(axis=1) & (b < 0).any(axis=1))
+    flagged = list(table.index[table["sign_change"]])
+    notes = result.ridge.k_sensitivity_notes
+    assert len(notes) == len(flagged)
+    assert all(
+        f"The sign of {t}'s elasticity depends on the k rule" in n
+        for t, n in zip(flagged, notes, strict=True)
+    )
+    assert "stirpat_k_sensitivity" in result.tables()
+
+
+def test_labels_travel_with_the_symbols(data):
+    raw = {"bootstrap": 0, "panel": False, "labels": {"lnP": "ln employment of the modern sectors"}}
+    res = run_stirpat(raw, make_resolver(data), YEARS, MEMBERS, seed=1)
+    spec = res.to_dict()["specification"]
+    assert spec["regressors"][0] == {
+        "name": "lnP",
+        "term": "employment[modern]",
+        "label": "ln employment of the modern sectors",
+    }
+    assert spec["response"]["label"] == "ln co2[modern]"
+    assert res.labels["lnT"] == "ln(output_value[modern] / energy[modern])"
+    text = str(res.ridge.summary())
+    assert "lnP  = ln employment of the modern sectors" in text
+    assert "k:" in text and "(trace)" in text and "Ridge (SPSS RIDGEREG)" in text
+
+
+def _kaya_resolver():
+    """Study data where C = P x (A/P) x (E/A) x (C/E) exactly, for every sector."""
+    rng = np.random.default_rng(11)
+    t = np.arange(len(YEARS))
+    data = {}
+    for i, code in enumerate(MEMBERS):
+        emp = 2e4 * (1 + i) * np.exp(0.01 * t + rng.normal(0, 0.03, t.size))
+        out = 5e9 * (1 + i) * np.exp(0.08 * t + rng.normal(0, 0.05, t.size))
+        energy = 3e6 * (1 + i) * np.exp(-0.05 * t + rng.normal(0, 0.06, t.size))
+        co2 = 0.07 * energy * np.exp(rng.normal(0, 0.04, t.size))
+        data[code] = dict(co2=co2, employment=emp, output_value=out, energy=energy)
+
+    def resolve(variable, scope):
+        if scope == "modern":
+            return pd.Series(sum(data[c][variable] for c in MEMBERS), index=YEARS)
+        return pd.Series(data[scope][variable], index=YEARS)
+
+    return resolve
+
+
+def test_identity_is_said_next_to_the_coefficients():
+    raw = {
+        "bootstrap": 0,
+        "k": 0.05,
+        "regressors": {
+            "lnP": "employment[modern]",
+            "lnAP": "output_value[modern] / employment[modern]",
+            "lnEA": "energy[modern] / output_value[modern]",
+            "lnCE": "co2[modern] / energy[modern]",
+        },
+    }
+    res = run_stirpat(raw, _kaya_resolver(), YEARS, MEMBERS, seed=1)
+    assert res.identity.holds and res.identity.max_deviation < 1e-9
+    assert res.panel.identity.holds
+    np.testing.assert_allclose(res.panel.params, 1.0, rtol=1e-8)
+    ident = [w for w in res.warnings if "accounting identity" in w]
+    assert len(ident) == 2 and ident[1].startswith("Panel model: ")
+    assert "by construction" in str(res.ridge.summary())
+    assert res.to_dict()["identity"]["holds"] is True
+
+
+def test_panel_settings_reach_the_estimator(data):
+    lmp = pytest.importorskip("linearmodels.panel")
+    raw = {
+        "bootstrap": 0,
+        "effects": ["entity", "time"],
+        "cov": "driscoll-kraay",
+        "bandwidth": 1,
+    }
+    p = run_stirpat(raw, make_resolver(data), YEARS, MEMBERS, seed=1).panel
+    assert p.model == "fixed effects (within), entity and time effects"
+    rows = []
+    for code in MEMBERS:
+        v = data[code]
+        for i, yr in enumerate(YEARS):
+            rows.append(
+                {
+                    "entity": code,
+                    "year": yr,
+                    "y": np.log(v["co2"][i]),
+                    "lnP": np.log(v["employment"][i]),
+                    "lnA": np.log(v["output_value"][i]),
+                    "lnT": np.log(v["output_value"][i] / (v["energy"][i] / 29.3076)),
+                    "lnRE": np.log(v["rd_expenditure"][i]),
+                }
+            )
+    frame = pd.DataFrame(rows).set_index(["entity", "year"])
+    ref = lmp.PanelOLS(
+        frame["y"], frame[["lnP", "lnA", "lnT", "lnRE"]], entity_effects=True, time_effects=True
+    ).fit(cov_type="kernel", bandwidth=1, debiased=True)
+    np.testing.assert_allclose(p.params, ref.params, rtol=1e-8)
+    np.testing.assert_allclose(p.bse, ref.std_errors, rtol=1e-8)
+    assert p.to_dict()["bandwidth"] == 1 and p.to_dict()["cov_type"] == "driscoll-kraay"
+
+
+def test_collinear_regressors_name_the_key(data):
+    raw = {
+        "regressors": {
+            "lnA": "output_value[modern]",
+            "lnT": "output_value[modern] / energy[modern]",
+            "lnE": "energy[modern]",
+        }
+    }
     with pytest.raises(StudyError) as err:
-        validate_config(raw)
-    assert err.value.key == key and err.value.file == "study.toml"
-    assert "study.toml" in str(err.value) and "\n" not in str(err.value)
+        run_stirpat(raw, make_resolver(data), YEARS, MEMBERS, seed=1)
+    assert err.value.key == "stirpat.regressors"
+    assert err.value.fix == "drop a redundant regressor from [stirpat.regressors]"
+
+
+def test_bandwidth_beyond_the_years_names_the_key(data):
+    raw = {"bootstrap": 0, "cov": "driscoll-kraay", "bandwidth": 8}
+    with pytest.raises(StudyError) as err:
+        run_stirpat(raw, make_resolver(data), YEARS, MEMBERS, seed=1)
+    assert err.value.key == "stirpat.bandwidth" and "not below the number of years (8)" in str(
+        err.value
+    )

@@ -1,4 +1,4 @@
-"""ADF/KPSS/Engle-Granger against statsmodels; verdicts follow the numbers."""
+"""ADF/KPSS against statsmodels; verdicts follow the numbers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.tsa.adfvalues import mackinnoncrit
-from statsmodels.tsa.stattools import adfuller, coint, kpss
+from statsmodels.tsa.stattools import adfuller, kpss
 
-from carbonpath.stirpat.unitroot import adf_test, engle_granger, kpss_test, unit_root_table
+from carbonpath.stirpat.unitroot import (
+    AdfResult,
+    TestNotComputed,
+    adf_test,
+    kpss_test,
+    unit_root_frame,
+    unit_root_table,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
@@ -24,12 +31,17 @@ def test_adf_short_series_matches_statsmodels_maxlag0(longley):
     s = longley["GNPDEFL"].to_numpy()  # n = 16 < 20: maxlag 0
     res = adf_test(s)
     ref = adfuller(s, maxlag=0, autolag=None, regression="c")
-    assert res["stat"] == pytest.approx(ref[0], rel=1e-10)
-    assert res["p_asymptotic"] == pytest.approx(ref[1], rel=1e-10)
-    assert res["lags"] == 0 and res["nobs"] == 15
+    assert isinstance(res, AdfResult)
+    assert res.stat == pytest.approx(ref[0], rel=1e-10)
+    assert res.p_asymptotic == pytest.approx(ref[1], rel=1e-10)
+    assert res.lags == 0 and res.nobs == 15
     cv = mackinnoncrit(N=1, regression="c", nobs=15)
-    assert res["crit"]["5%"] == pytest.approx(cv[1], rel=1e-12)
-    assert res["crit"]["5%"] == pytest.approx(ref[4]["5%"], rel=1e-12)
+    assert res.crit["5%"] == pytest.approx(cv[1], rel=1e-12)
+    assert res.crit["5%"] == pytest.approx(ref[4]["5%"], rel=1e-12)
+    assert set(res.to_dict()) == {
+        "test", "n", "regression", "status", "stat", "p_asymptotic", "lags", "nobs", "crit",
+        "verdict",
+    }  # fmt: skip
 
 
 def test_adf_long_series_uses_aic(longley):
@@ -37,8 +49,8 @@ def test_adf_long_series_uses_aic(longley):
     s = np.cumsum(rng.normal(size=60))
     res = adf_test(s, regression="ct")
     ref = adfuller(s, autolag="AIC", regression="ct")
-    assert res["stat"] == pytest.approx(ref[0], rel=1e-10)
-    assert res["lags"] == ref[2]
+    assert res.stat == pytest.approx(ref[0], rel=1e-10)
+    assert res.lags == ref[2]
 
 
 def test_paper_table8_values_are_critical_values():
@@ -52,10 +64,10 @@ def test_verdict_follows_finite_sample_value_not_asymptotic_p():
     rng = np.random.default_rng(1)
     s = np.cumsum(rng.normal(size=8))
     res = adf_test(s)
-    assert res["p_asymptotic"] < 0.05  # asymptotic p says "reject"
-    assert res["stat"] > res["crit"]["5%"]  # finite-sample critical value says no
-    assert res["verdict"].startswith("unit root not rejected")
-    assert "overstates" in res["verdict"]
+    assert res.p_asymptotic < 0.05  # asymptotic p says "reject"
+    assert res.stat > res.crit["5%"]  # finite-sample critical value says no
+    assert res.verdict.startswith("unit root not rejected")
+    assert "overstates" in res.verdict
 
 
 @settings(max_examples=60, deadline=None)
@@ -64,28 +76,28 @@ def test_verdicts_never_claim_stationarity_against_numbers(seed, n):
     rng = np.random.default_rng(seed)
     s = np.cumsum(rng.normal(size=n)) * rng.uniform(0, 1) + rng.normal(size=n)
     for rec in unit_root_table({"x": s}):
-        a, k = rec["adf"], rec["kpss"]
-        if a["status"] == "ok":
-            rejected = a["verdict"].startswith("unit root rejected")
-            assert rejected == (a["stat"] < a["crit"]["5%"])
-            assert "stationary" not in a["verdict"]
-        if k["status"] == "ok":
-            assert "stationary" not in k["verdict"]
-            assert k["verdict"].startswith("stationarity rejected") == (k["stat"] > k["crit"]["5%"])
+        a, k = rec.adf, rec.kpss
+        if a.status == "ok":
+            rejected = a.verdict.startswith("unit root rejected")
+            assert rejected == (a.stat < a.crit["5%"])
+            assert "stationary" not in a.verdict
+        if k.status == "ok":
+            assert "stationary" not in k.verdict
+            assert k.verdict.startswith("stationarity rejected") == (k.stat > k.crit["5%"])
 
 
 def test_kpss_matches_statsmodels(longley):
     s = longley["GNP"].to_numpy()
     res = kpss_test(s)
     ref = kpss(s, regression="c", nlags=0)
-    assert res["stat"] == pytest.approx(ref[0], rel=1e-10)
-    assert res["p"] == pytest.approx(ref[1], rel=1e-10)
+    assert res.stat == pytest.approx(ref[0], rel=1e-10)
+    assert res.p == pytest.approx(ref[1], rel=1e-10)
 
 
 def test_table_has_levels_and_two_differences():
     rng = np.random.default_rng(2)
     tab = unit_root_table({"lnC": np.cumsum(rng.normal(size=8)), "lnP": rng.normal(size=8)})
-    assert [(r["variable"], r["order"]) for r in tab] == [
+    assert [(r.variable, r.order) for r in tab] == [
         ("lnC", 0),
         ("lnC", 1),
         ("lnC", 2),
@@ -93,29 +105,16 @@ def test_table_has_levels_and_two_differences():
         ("lnP", 1),
         ("lnP", 2),
     ]
-    assert tab[0]["adf"]["nobs"] == 7 and tab[2]["adf"]["nobs"] == 5
+    assert tab[0].adf.nobs == 7 and tab[2].adf.nobs == 5
+    frame = unit_root_frame(tab)
+    assert list(frame.columns) == [
+        "variable", "difference", "adf_stat", "adf_p_asymptotic", "adf_lags",
+        "adf_crit_5pct_finite_sample", "adf_verdict", "kpss_stat", "kpss_p", "kpss_verdict",
+    ]  # fmt: skip
+    assert frame["adf_stat"].iloc[0] == tab[0].adf.stat
 
 
 def test_too_short_series_says_so():
     res = adf_test(np.array([1.0, 2.0, 1.5, 3.0, 2.0]))
-    assert res["status"] == "too few observations" and "stat" not in res
-
-
-def test_engle_granger_too_few_observations():
-    rng = np.random.default_rng(3)
-    res = engle_granger(rng.normal(size=8), rng.normal(size=(8, 4)))
-    assert res["status"] == "too few observations"
-    assert "stat" not in res and res["df_resid"] == 3
-
-
-def test_engle_granger_matches_statsmodels():
-    rng = np.random.default_rng(4)
-    x = np.cumsum(rng.normal(size=(50, 2)), axis=0)
-    y = x @ [1.0, -0.5] + rng.normal(size=50)
-    res = engle_granger(y, x)
-    ref = coint(y, x, trend="c", autolag="aic")
-    assert res["status"] == "ok"
-    assert res["stat"] == pytest.approx(ref[0], rel=1e-10)
-    assert res["p_asymptotic"] == pytest.approx(ref[1], rel=1e-8)
-    assert res["crit"]["5%"] == pytest.approx(ref[2][1], rel=1e-12)
-    assert res["verdict"].startswith("residual unit root rejected")
+    assert isinstance(res, TestNotComputed) and res.status == "too few observations"
+    assert "stat" not in res.to_dict() and res.verdict == "not computed"

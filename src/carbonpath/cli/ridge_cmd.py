@@ -1,37 +1,24 @@
 """``carbonpath ridge``: SPSS-convention ridge regression on any CSV file.
 
-Heavy imports (numpy, pandas, scipy, statsmodels) happen inside the command so that
-``carbonpath --help`` stays fast.
+The table is :mod:`carbonpath.stirpat.summary`'s, the same as ``results.stirpat.ridge
+.summary()``.  Heavy imports (numpy, pandas, scipy, statsmodels) happen inside the
+command so that ``carbonpath --help`` stays fast.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from carbonpath.core.errors import InputError
 
-
-def _parse_k(text: str) -> str | float:
-    key = text.strip().lower()
-    if key in ("auto", "trace", "hkb", "lw", "gcv"):
-        return "trace" if key == "auto" else key
-    try:
-        value = float(key)
-    except ValueError:
-        raise InputError(
-            f"--k {text!r} is neither a number nor a rule",
-            fix="use a number >= 0 or one of: auto, trace, hkb, lw, gcv",
-        ) from None
-    if not value >= 0 or value == float("inf"):
-        raise InputError(f"--k {text!r} must be a finite number >= 0")
-    return value
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
-def _read(path: Path, y: str, xs: list[str], log: bool) -> tuple:
-    import numpy as np
+def _read_frame(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     if not path.is_file():
@@ -44,7 +31,10 @@ def _read(path: Path, y: str, xs: list[str], log: bool) -> tuple:
             fix="save the file as CSV UTF-8",
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    wanted = [y, *xs]
+    return frame
+
+
+def _check_columns(frame: pd.DataFrame, path: Path, wanted: list[str]) -> None:
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise InputError(
@@ -54,16 +44,42 @@ def _read(path: Path, y: str, xs: list[str], log: bool) -> tuple:
         )
     if len(set(wanted)) != len(wanted):
         raise InputError("--y and --x name the same column more than once")
-    data = {}
-    for c in wanted:
-        col = pd.to_numeric(frame[c], errors="coerce")
-        bad = col.isna() & frame[c].notna()
-        if bad.any():
-            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+
+
+def _numeric(frame: pd.DataFrame, column: str) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    col = pd.to_numeric(frame[column], errors="coerce")
+    bad = col.isna() & frame[column].notna()
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise InputError(
+            f"column '{column}' has a non-numeric value {frame[column][bad].iloc[0]!r} "
+            f"on line {line}"
+        )
+    return col.to_numpy(dtype=float)
+
+
+def _logs(data: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
+    for c, v in data.items():
+        if np.any(v <= 0):
+            i = int(np.flatnonzero(v <= 0)[0])
             raise InputError(
-                f"column '{c}' has a non-numeric value {frame[c][bad].iloc[0]!r} on line {line}"
+                f"--log: column '{c}' is {v[i]:g} on line {i + 2}; logarithms need positive values"
             )
-        data[c] = col.to_numpy(dtype=float)
+    return {c: np.log(v) for c, v in data.items()}
+
+
+def _read(path: Path, y: str, xs: list[str], log: bool) -> tuple:
+    import numpy as np
+
+    frame = _read_frame(path)
+    wanted = [y, *xs]
+    _check_columns(frame, path, wanted)
+    data = {c: _numeric(frame, c) for c in wanted}
     ok = np.all([np.isfinite(v) for v in data.values()], axis=0)
     if not ok.all():
         raise InputError(
@@ -71,32 +87,24 @@ def _read(path: Path, y: str, xs: list[str], log: bool) -> tuple:
             fix="fill or remove those rows",
         )
     if log:
-        for c, v in data.items():
-            if np.any(v <= 0):
-                i = int(np.flatnonzero(v <= 0)[0])
-                raise InputError(
-                    f"--log: column '{c}' is {v[i]:g} on line {i + 2}; logarithms need "
-                    "positive values"
-                )
-            data[c] = np.log(v)
+        data = _logs(data)
     return data[y], np.column_stack([data[c] for c in xs])
 
 
-def ridge_result(path: Path, y: str, xs: list[str], log: bool, k: str) -> tuple[dict, list[str]]:
-    """Compute the ridge JSON payload and the plain-language warnings."""
+def ridge_result(path: Path, y: str, xs: list[str], log: bool, k: str) -> tuple[dict, Any]:
+    """The ridge JSON payload and the summary (its notes are the plain-language warnings)."""
+    from dataclasses import replace
+
+    from carbonpath.stirpat.krule import KRule
     from carbonpath.stirpat.kselect import choose_k
-    from carbonpath.stirpat.ridge import (
-        coefficient_records,
-        fit_ridge,
-        k_convention,
-        ridge_trace,
-    )
+    from carbonpath.stirpat.ridge import fit_ridge, k_convention, ridge_trace
+    from carbonpath.stirpat.summary import ridge_summary
 
     yy, XX = _read(path, y, xs, log)
-    rule = _parse_k(k)
+    rule = KRule.from_text(k)
     trace = ridge_trace(yy, XX, xs)
     choice = choose_k(yy, XX, rule, trace=trace)
-    fit = fit_ridge(yy, XX, choice.k, xs)
+    fit = replace(fit_ridge(yy, XX, choice.k, xs), k_rule=choice.rule, response=y)
     payload = {
         "k": choice.k,
         "k_rule": choice.rule,
@@ -105,62 +113,23 @@ def ridge_result(path: Path, y: str, xs: list[str], log: bool, k: str) -> tuple[
         "adj_r2": fit.adj_r2,
         "f": fit.f,
         "f_p": fit.f_p,
-        "coefficients": coefficient_records(fit),
-        "trace": trace.records(),
+        "coefficients": fit.coefficients,
+        "trace": trace.to_frame(),
         "k_candidates": choice.candidates,
         "trace_rule": choice.trace_rule,
         "k_convention": k_convention(fit.n, choice.k),
     }
-    warnings = list(choice.notes)
-    warnings.append(
-        "t and p treat k as fixed and ignore the bias ridge introduces; k is on the SPSS "
-        f"scale (MASS lambda = n k = {fit.n * choice.k:g})"
-    )
-    if log:
-        warnings.append("log-log model: the elasticities are B, not the standardized Beta")
-    if fit.n < 20:
-        warnings.append(f"only {fit.n} observations: estimates are fragile")
-    return payload, warnings
-
-
-def _fmt(v: float | None, digits: int = 3) -> str:
-    return "" if v is None else f"{v:.{digits}f}"
-
-
-def _print_table(payload: dict, warnings: list[str], y: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    title = (
-        f"Ridge regression, K = {payload['k']:g} ({payload['k_rule']}), dependent: {y}, "
-        f"n = {payload['n']}"
-    )
-    table = Table(title=title)
-    for head in ("", "B", "SE(B)", "Beta", "t", "Sig.", "VIF"):
-        table.add_column(head, justify="left" if head == "" else "right")
-    for c in payload["coefficients"]:
-        table.add_row(
-            "Constant" if c["term"] == "const" else c["term"],
-            _fmt(c["b"], 4),
-            _fmt(c["se"], 4),
-            _fmt(c["beta"]),
-            _fmt(c["t"]),
-            _fmt(c["p"]),
-            _fmt(c["vif"]),
-        )
-    console.print(table)
-    console.print(
-        f"R Square {payload['r2']:.3f}   Adjusted R Square {payload['adj_r2']:.3f}   "
-        f"F {payload['f']:.3f} (Sig. {payload['f_p']:.3f})"
-    )
+    notes = [note[0].upper() + note[1:] + "." for note in choice.notes]
     cand = ", ".join(
-        f"{key} {'n/a' if v is None else f'{v:.4g}'}" for key, v in payload["k_candidates"].items()
+        f"{key} {'n/a' if v != v else f'{v:.4g}'}" for key, v in choice.candidates.items()
     )
-    console.print(f"k rules: {cand}")
-    console.print(f"Rule: {payload['trace_rule']}", markup=False)
-    for w in warnings:
-        console.print(f"Note: {w}", markup=False)
+    notes.append(f"k is on the SPSS scale (MASS lambda = n k = {fit.n * choice.k:g}).")
+    notes.append(f"k rules: {cand}. Trace rule: {choice.trace_rule}.")
+    if not log:
+        notes.append("Without --log the coefficients are not elasticities.")
+    if fit.n < 20:
+        notes.append(f"Only {fit.n} observations: estimates are fragile.")
+    return payload, ridge_summary(fit, notes)
 
 
 def register(app: typer.Typer) -> None:
@@ -187,8 +156,8 @@ def register(app: typer.Typer) -> None:
         xs = [c.strip() for c in x.split(",") if c.strip()]
         if not xs:
             raise InputError("--x names no columns", fix="give --x COL,COL,...")
-        payload, warnings = ridge_result(data, y.strip(), xs, log, k)
+        payload, summary = ridge_result(data, y.strip(), xs, log, k)
         if as_json:
             typer.echo(json.dumps(jsonable(payload), indent=2, sort_keys=False, allow_nan=False))
         else:
-            _print_table(payload, warnings, y)
+            typer.echo(summary.as_text())

@@ -28,10 +28,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from carbonpath.core.errors import InputError
-from carbonpath.stirpat.ols import finite_or_none, validate_design
+from carbonpath.stirpat.design import validate_design
+from carbonpath.stirpat.krule import RULES, KGrid, KRule
 from carbonpath.stirpat.ridge import CorrelationForm, RidgeTrace, ridge_trace
+from carbonpath.stirpat.settings import TRACE_TOL
 
-TRACE_TOL = 0.05
+__all__ = [
+    "RULES",
+    "KChoice",
+    "MassRules",
+    "choose_k",
+    "gcv_curve",
+    "mass_hkb_lw",
+    "trace_rule_text",
+    "trace_stable_k",
+]
+
 TRACE_FLOOR = 0.1
 TRACE_STEP = 0.01
 
@@ -130,13 +142,13 @@ def trace_stable_k(
     return float(ks[idx[0]]), True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KChoice:
     """Every k rule's value on the SPSS k scale, and the one used."""
 
     k: float
     rule: str  # "fixed", "trace", "hkb", "lw", "gcv"
-    candidates: dict  # {trace, hkb, lw, gcv} in k units
+    candidates: dict[str, float]  # {trace, hkb, lw, gcv} in k units
     hkb_lambda: float
     lw_lambda: float
     trace_stable: bool
@@ -144,37 +156,62 @@ class KChoice:
     gcv: np.ndarray
     notes: tuple[str, ...]
 
-    def to_dict(self) -> dict:
-        return {
-            "k": finite_or_none(self.k),
-            "rule": self.rule,
-            "candidates": {key: finite_or_none(v) for key, v in self.candidates.items()},
-            "mass_lambda": {
-                "hkb": finite_or_none(self.hkb_lambda),
-                "lw": finite_or_none(self.lw_lambda),
-            },
-            "trace_rule": self.trace_rule,
-            "trace_stable_within_grid": self.trace_stable,
-            "notes": list(self.notes),
-        }
+
+def _mass_rules(yy: np.ndarray, XX: np.ndarray, notes: list[str]) -> tuple[float, ...]:
+    """(HKB lambda, L-W lambda, HKB k, L-W k); NaN when OLS is not available."""
+    out = (float("nan"),) * 4
+    try:
+        mass = mass_hkb_lw(yy, XX)
+        out = (mass.hkb_lambda, mass.lw_lambda, mass.hkb_k, mass.lw_k)
+    except InputError as exc:  # perfect collinearity: OLS-based rules are undefined
+        notes.append(f"HKB and L-W need the OLS fit, which is not available: {exc.message}")
+    p = XX.shape[1]
+    if p < 3:
+        notes.append(
+            f"HKB and L-W carry the factor (p - 2) and are {'0' if p == 2 else 'negative'} "
+            f"with p = {p} regressors"
+        )
+    return out
 
 
-RULES = ("trace", "hkb", "lw", "gcv")
+def _gcv_k(gcv: np.ndarray, ks: np.ndarray, notes: list[str]) -> float:
+    """The grid k with the smallest GCV (NaN when GCV is undefined everywhere)."""
+    if np.all(np.isnan(gcv)):
+        return float("nan")
+    i_gcv = int(np.nanargmin(gcv))
+    if i_gcv == gcv.size - 1 and gcv.size > 1:
+        notes.append("GCV is smallest at the upper end of the k grid; widen the grid")
+    return float(ks[i_gcv])
+
+
+def _pick(rule: KRule, candidates: dict[str, float]) -> float:
+    """The k of ``rule``: its fixed value, or the rule's candidate (which must be usable)."""
+    if rule.is_fixed:
+        return float(rule.value)  # type: ignore[arg-type]
+    k = candidates[rule.rule]
+    if not np.isfinite(k) or k < 0:
+        raise InputError(
+            f"the {rule.rule} rule gives no usable k ({k})",
+            fix="give k as a number or choose another rule",
+        )
+    return float(k)
 
 
 def choose_k(
     y: Sequence[float] | np.ndarray,
     X: Sequence[Sequence[float]] | np.ndarray,
-    rule: str | float,
+    rule: KRule | str | float,
     trace: RidgeTrace | None = None,
-    grid: Sequence[float] | np.ndarray | None = None,
+    grid: Sequence[float] | np.ndarray | KGrid | None = None,
     tol: float = TRACE_TOL,
 ) -> KChoice:
-    """Compute all four k rules and pick ``rule`` (a name, or a number for a fixed k).
+    """Compute all four k rules and pick ``rule`` (a KRule; a rule name or a number is
+    read by :meth:`KRule.coerce`).
 
     HKB and L-W need p >= 3 (their factor p - 2 makes them 0 for p = 2); with p < 3
     they are reported as computed and a note says they reduce to OLS or are undefined.
     """
+    chosen = KRule.coerce(rule)
     yy, XX, nm = validate_design(y, X, allow_collinear=True)
     if trace is None:
         trace = ridge_trace(yy, XX, nm, grid)
@@ -185,51 +222,12 @@ def choose_k(
             f"the ridge trace does not meet the stability rule anywhere on the grid; "
             f"the trace rule returns the last grid point k = {k_trace:g}"
         )
-    try:
-        mass = mass_hkb_lw(yy, XX)
-        hkb_l, lw_l, hkb_k, lw_k = mass.hkb_lambda, mass.lw_lambda, mass.hkb_k, mass.lw_k
-    except InputError as exc:  # perfect collinearity: OLS-based rules are undefined
-        hkb_l = lw_l = hkb_k = lw_k = float("nan")
-        notes.append(f"HKB and L-W need the OLS fit, which is not available: {exc.message}")
-    p = XX.shape[1]
-    if p < 3:
-        notes.append(
-            f"HKB and L-W carry the factor (p - 2) and are {'0' if p == 2 else 'negative'} "
-            f"with p = {p} regressors"
-        )
+    hkb_l, lw_l, hkb_k, lw_k = _mass_rules(yy, XX, notes)
     gcv = gcv_curve(yy, XX, trace.k)
-    if np.all(np.isnan(gcv)):
-        k_gcv = float("nan")
-    else:
-        i_gcv = int(np.nanargmin(gcv))
-        k_gcv = float(trace.k[i_gcv])
-        if i_gcv == gcv.size - 1 and gcv.size > 1:
-            notes.append("GCV is smallest at the upper end of the k grid; widen the grid")
-    candidates = {"trace": k_trace, "hkb": hkb_k, "lw": lw_k, "gcv": k_gcv}
-    if isinstance(rule, str):
-        key = rule.strip().lower()
-        if key == "auto":
-            key = "trace"
-        if key not in RULES:
-            raise InputError(
-                f"unknown k rule '{rule}'",
-                fix="use a number >= 0 or one of: trace, hkb, lw, gcv",
-            )
-        k = candidates[key]
-        if not np.isfinite(k) or k < 0:
-            raise InputError(
-                f"the {key} rule gives no usable k ({k})",
-                fix="give k as a number or choose another rule",
-            )
-        chosen_rule = key
-    else:
-        k = float(rule)
-        if not np.isfinite(k) or k < 0:
-            raise InputError(f"ridge parameter k = {rule} is invalid", fix="use k >= 0")
-        chosen_rule = "fixed"
+    candidates = {"trace": k_trace, "hkb": hkb_k, "lw": lw_k, "gcv": _gcv_k(gcv, trace.k, notes)}
     return KChoice(
-        k=float(k),
-        rule=chosen_rule,
+        k=_pick(chosen, candidates),
+        rule=chosen.rule,
         candidates=candidates,
         hkb_lambda=hkb_l,
         lw_lambda=lw_l,

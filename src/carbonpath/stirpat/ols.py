@@ -1,10 +1,19 @@
 """Ordinary least squares with the diagnostics a STIRPAT study reports.
 
-Plain-array method: ``fit_ols(y, X, names)`` fits ``y = b0 + X b + e`` (the constant is
-added here, never passed in) and returns B, SE, t, p, standardized Beta, VIF, R2,
-adjusted R2, F with its p-value, two condition numbers and the Durbin-Watson statistic.
-Formulas are the textbook ones (e.g. Greene, *Econometric Analysis*, ch. 4-5) and match
-statsmodels' ``OLS`` to machine precision (see tests/test_ols.py).
+``fit_ols(y, X, names)`` fits ``y = b0 + X b + e`` with the design ``D = [1, X]`` (the
+constant is added here, never passed in) by QR and returns B, SE, t, p (Student t on
+n - p - 1 df), standardized Beta = B s_x / s_y, VIF_j = [R^-1]_jj (R the correlation
+matrix of X: 1 / (1 - R2_j), R2_j from x_j on the constant and the other regressors),
+R2, adjusted R2, F with its p-value, the Durbin-Watson statistic and two condition
+numbers of D, both from its singular values s (so the conditioning is not squared as it
+is in the eigenvalues of D'D):
+
+- ``condition_number`` = s_max / s_min of D (R's ``kappa(model.matrix(fit), exact =
+  TRUE)``; statsmodels' ``condition_number``);
+- ``condition_index`` = the same after scaling each column of D to unit length (Belsley,
+  Kuh & Welsch 1980; the largest condition index SPSS shows).
+
+Formulas are the textbook ones (Greene, *Econometric Analysis*, ch. 4-5).
 """
 
 from __future__ import annotations
@@ -13,81 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
-from carbonpath.core.errors import InputError
+from carbonpath.core.results import ResultBase, internal, table
+from carbonpath.stirpat.design import adjusted_r2, f_statistic, validate_design
+from carbonpath.stirpat.regression import RegressionVocabulary, coefficient_frame
 
-# R + kI is treated as singular when its smallest/largest eigenvalue ratio is below this.
-SINGULAR_RATIO = 1e-12
-
-
-def _is_constant(values: np.ndarray) -> bool:
-    """True when a column has no variation (relative to its magnitude)."""
-    scale = float(np.max(np.abs(values))) if values.size else 0.0
-    return bool(np.ptp(values) <= 1e-12 * max(scale, 1e-300))
-
-
-def validate_design(
-    y: Sequence[float] | np.ndarray,
-    X: Sequence[Sequence[float]] | np.ndarray,
-    names: Sequence[str] | None = None,
-    *,
-    allow_collinear: bool = False,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Check a regression design and return ``(y, X, names)`` as float arrays.
-
-    Raises ``InputError`` for: non-finite values, n < p + 2 (no residual degree of
-    freedom), a constant response or regressor, and (unless ``allow_collinear``)
-    perfect collinearity among the regressors.
-    """
-    yy = np.asarray(y, dtype=float).ravel()
-    XX = np.asarray(X, dtype=float)
-    if XX.ndim == 1:
-        XX = XX[:, None]
-    n, p = XX.shape
-    if names is None:
-        names = [f"x{j + 1}" for j in range(p)]
-    names = [str(nm) for nm in names]
-    if len(names) != p:
-        raise InputError(f"{p} regressor columns but {len(names)} names were given")
-    if len(set(names)) != p or "const" in names:
-        raise InputError(
-            f"regressor names must be unique and not 'const': {names}",
-            fix="rename the columns",
-        )
-    if yy.shape[0] != n:
-        raise InputError(f"y has {yy.shape[0]} observations but X has {n} rows")
-    if p < 1:
-        raise InputError("no regressors given", fix="name at least one regressor")
-    if not (np.all(np.isfinite(yy)) and np.all(np.isfinite(XX))):
-        raise InputError(
-            "the data contain missing or non-finite values",
-            fix="fill or drop those observations before the regression",
-        )
-    if n < p + 2:
-        raise InputError(
-            f"{n} observations are too few for {p} regressors and a constant "
-            f"(need at least {p + 2})",
-            fix="use fewer regressors or more observations",
-        )
-    if _is_constant(yy):
-        raise InputError("the response is constant", fix="check the response column")
-    for j, nm in enumerate(names):
-        if _is_constant(XX[:, j]):
-            raise InputError(
-                f"regressor '{nm}' is constant, so its effect cannot be estimated",
-                fix=f"drop '{nm}' from the regressors",
-            )
-    if not allow_collinear:
-        R = np.corrcoef(XX, rowvar=False).reshape(p, p)
-        ev = np.linalg.eigvalsh(R)
-        if ev[0] <= SINGULAR_RATIO * ev[-1]:
-            raise InputError(
-                f"the regressors {names} are perfectly collinear (one is a linear "
-                "combination of the others)",
-                fix="drop a redundant regressor, or use ridge with k > 0",
-            )
-    return yy, XX, names
+__all__ = ["OlsResult", "condition_numbers", "durbin_watson", "fit_ols", "vif_from_correlation"]
 
 
 def vif_from_correlation(X: np.ndarray) -> np.ndarray:
@@ -102,18 +44,20 @@ def durbin_watson(resid: np.ndarray) -> float:
     return float(np.sum(np.diff(e) ** 2) / np.sum(e**2))
 
 
-@dataclass(frozen=True)
-class OlsResult:
-    """OLS estimates; arrays are in term order ``["const", *names]`` unless noted."""
+def condition_numbers(D: np.ndarray) -> tuple[float, float]:
+    """(s_max / s_min of D, the same with D's columns scaled to unit length)."""
+    sv = np.linalg.svd(D, compute_uv=False)
+    scaled = np.linalg.svd(D / np.linalg.norm(D, axis=0), compute_uv=False)
+    return float(sv[0] / sv[-1]), float(scaled[0] / scaled[-1])
 
-    names: tuple[str, ...]  # regressor names (without "const")
+
+@dataclass(frozen=True, eq=False)
+class OlsResult(RegressionVocabulary, ResultBase):
+    """OLS estimates; ``coefficients`` has the rows ``const`` and the regressors."""
+
+    status: str
     n: int
-    params: np.ndarray  # const first
-    bse: np.ndarray
-    tvalues: np.ndarray
-    pvalues: np.ndarray
-    beta: np.ndarray  # standardized, regressors only
-    vif: np.ndarray  # regressors only
+    coefficients: pd.DataFrame = table("stirpat_ols")
     r2: float
     adj_r2: float
     f: float
@@ -121,65 +65,55 @@ class OlsResult:
     df_model: int
     df_resid: int
     sigma: float  # residual standard error sqrt(SSE / (n - p - 1))
-    condition_number: float  # statsmodels convention (raw design with constant)
-    condition_index: float  # Belsley: columns scaled to unit length, constant included
+    max_vif: float
+    condition_number: float
+    condition_index: float
     durbin_watson: float
     fitted: np.ndarray
     resid: np.ndarray
+    #: name and words of the response and regressors, for summary()
+    response: str = internal("y")
+    labels: dict | None = internal()
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict (NaN -> None)."""
-        terms = ["const", *self.names]
-        coefs = []
-        for i, term in enumerate(terms):
-            coefs.append(
-                {
-                    "term": term,
-                    "b": finite_or_none(self.params[i]),
-                    "se": finite_or_none(self.bse[i]),
-                    "beta": None if i == 0 else finite_or_none(self.beta[i - 1]),
-                    "t": finite_or_none(self.tvalues[i]),
-                    "p": finite_or_none(self.pvalues[i]),
-                    "vif": None if i == 0 else finite_or_none(self.vif[i - 1]),
-                }
-            )
-        return {
-            "n": self.n,
-            "coefficients": coefs,
-            "r2": finite_or_none(self.r2),
-            "adj_r2": finite_or_none(self.adj_r2),
-            "f": finite_or_none(self.f),
-            "f_p": finite_or_none(self.f_p),
-            "df_model": self.df_model,
-            "df_resid": self.df_resid,
-            "sigma": finite_or_none(self.sigma),
-            "max_vif": finite_or_none(float(np.max(self.vif))),
-            "condition_number": finite_or_none(self.condition_number),
-            "condition_index": finite_or_none(self.condition_index),
-            "durbin_watson": finite_or_none(self.durbin_watson),
-            "fitted": [finite_or_none(v) for v in self.fitted],
-            "resid": [finite_or_none(v) for v in self.resid],
-        }
+    @property
+    def names(self) -> list[str]:
+        return [t for t in self.coefficients["term"] if t != "const"]
 
+    @property
+    def nobs(self) -> int:
+        return self.n
 
-def finite_or_none(value: float) -> float | None:
-    """float(value), or None when it is NaN or infinite (JSON has no NaN)."""
-    v = float(value)
-    return v if np.isfinite(v) else None
+    @property
+    def rsquared(self) -> float:
+        return self.r2
 
+    @property
+    def rsquared_adj(self) -> float:
+        return self.adj_r2
 
-def adjusted_r2(r2: float, n: int, p: int) -> float:
-    """adj R2 = R2 - p (1 - R2) / (n - p - 1) = 1 - (1 - R2)(n - 1)/(n - p - 1)."""
-    return r2 - p * (1.0 - r2) / (n - p - 1)
+    @property
+    def fvalue(self) -> float:
+        return self.f
 
+    @property
+    def f_pvalue(self) -> float:
+        return self.f_p
 
-def f_statistic(r2: float, n: int, p: int) -> tuple[float, float]:
-    """F = (R2 / p) / ((1 - R2) / (n - p - 1)) on (p, n - p - 1) df, and its p-value."""
-    df2 = n - p - 1
-    if r2 >= 1.0:
-        return float("inf"), 0.0
-    f = (r2 / p) / ((1.0 - r2) / df2)
-    return float(f), float(stats.f.sf(f, p, df2))
+    @property
+    def beta(self) -> pd.Series:
+        """Standardized coefficients Beta = B s_x / s_y (regressors only)."""
+        return self._column("beta", regressors_only=True)
+
+    @property
+    def vif(self) -> pd.Series:
+        """Variance inflation factors (regressors only)."""
+        return self._column("vif", regressors_only=True)
+
+    def summary(self):  # -> carbonpath.stirpat.summary.Summary
+        """The SPSS coefficient table with a statsmodels-style header (see summary.py)."""
+        from carbonpath.stirpat.summary import ols_summary
+
+        return ols_summary(self)
 
 
 def fit_ols(
@@ -187,12 +121,7 @@ def fit_ols(
     X: Sequence[Sequence[float]] | np.ndarray,
     names: Sequence[str] | None = None,
 ) -> OlsResult:
-    """Fit ``y = b0 + X b + e`` by least squares (QR) with the usual diagnostics.
-
-    VIF is computed with the constant in the design (equivalently the diagonal of the
-    inverse correlation matrix of X), as statsmodels' ``variance_inflation_factor``
-    does when handed a design that includes the constant.
-    """
+    """Fit ``y = b0 + X b + e`` by least squares (QR) with the diagnostics above."""
     yy, XX, nm = validate_design(y, X, names)
     n, p = XX.shape
     D = np.column_stack([np.ones(n), XX])
@@ -205,30 +134,27 @@ def fit_ols(
     sst = float(np.sum((yy - yy.mean()) ** 2))
     sigma2 = sse / df_resid
     rinv = np.linalg.inv(r)
-    cov = sigma2 * (rinv @ rinv.T)
-    bse = np.sqrt(np.diag(cov))
+    bse = np.sqrt(np.diag(sigma2 * (rinv @ rinv.T)))
     with np.errstate(divide="ignore", invalid="ignore"):
         tvalues = params / bse
-    pvalues = 2.0 * stats.t.sf(np.abs(tvalues), df_resid)
     r2 = 1.0 - sse / sst
     f, f_p = f_statistic(r2, n, p)
-    sx = XX.std(axis=0, ddof=1)
-    sy = yy.std(ddof=1)
-    beta = params[1:] * sx / sy
-    ev = np.linalg.eigvalsh(D.T @ D)
-    cond = float(np.sqrt(ev[-1] / ev[0]))
-    Ds = D / np.linalg.norm(D, axis=0)
-    sv = np.linalg.svd(Ds, compute_uv=False)
-    cidx = float(sv[0] / sv[-1])
+    beta = params[1:] * XX.std(axis=0, ddof=1) / yy.std(ddof=1)
+    vif = vif_from_correlation(XX)
+    cond, cidx = condition_numbers(D)
+    coefs = coefficient_frame(
+        ["const", *nm],
+        b=params,
+        se=bse,
+        beta=np.r_[np.nan, beta],
+        t=tvalues,
+        p=2.0 * stats.t.sf(np.abs(tvalues), df_resid),
+        vif=np.r_[np.nan, vif],
+    )
     return OlsResult(
-        names=tuple(nm),
+        status="ok",
         n=n,
-        params=params,
-        bse=bse,
-        tvalues=tvalues,
-        pvalues=pvalues,
-        beta=beta,
-        vif=vif_from_correlation(XX),
+        coefficients=coefs,
         r2=float(r2),
         adj_r2=float(adjusted_r2(r2, n, p)),
         f=f,
@@ -236,6 +162,7 @@ def fit_ols(
         df_model=p,
         df_resid=df_resid,
         sigma=float(np.sqrt(sigma2)),
+        max_vif=float(np.max(vif)),
         condition_number=cond,
         condition_index=cidx,
         durbin_watson=durbin_watson(resid),

@@ -19,7 +19,7 @@ from carbonpath.index import step as index_step
 from carbonpath.io import yearbook
 from carbonpath.pathways import step as pathways_step
 from carbonpath.quality import assure as quality_assure
-from carbonpath.stirpat import step as stirpat_step
+from carbonpath.stirpat.settings import parse_stirpat
 from carbonpath.study.core_settings import DEFAULT_FILES, REPORT_FORMATS, CoreSettings
 
 FILE = "study.toml"
@@ -35,7 +35,7 @@ SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
     "accounting": lambda raw, full: parse_accounting(raw),
     "quality": lambda raw, full: quality_assure.validate_config(raw),
     "index": lambda raw, full: index_step.validate_config(raw),
-    "stirpat": lambda raw, full: stirpat_step.validate_config(raw),
+    "stirpat": lambda raw, full: parse_stirpat(raw),
     "yearbook": lambda raw, full: yearbook.validate_config(raw),
 }
 #: sections parsed together (scenarios read the names of the STIRPAT regressors)
