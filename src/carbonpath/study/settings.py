@@ -15,7 +15,7 @@ from typing import Any
 
 from carbonpath.accounting import step as accounting_step
 from carbonpath.core.errors import StudyError, suggest
-from carbonpath.index import step as index_step
+from carbonpath.index.settings import parse_index
 from carbonpath.io import yearbook
 from carbonpath.pathways import step as pathways_step
 from carbonpath.quality import assure as quality_assure
@@ -43,7 +43,7 @@ CORE_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
 SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
     "accounting": lambda raw, full: accounting_step.validate_config(raw),
     "quality": lambda raw, full: quality_assure.validate_config(raw),
-    "index": lambda raw, full: index_step.validate_config(raw),
+    "index": lambda raw, full: parse_index(raw),
     "stirpat": lambda raw, full: stirpat_step.validate_config(raw),
     "yearbook": lambda raw, full: yearbook.validate_config(raw),
 }
