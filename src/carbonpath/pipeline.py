@@ -99,18 +99,15 @@ def _run_emissions(ctx: RunContext) -> Any:
 
 
 def _skip_index(study: Study) -> str | None:
-    if not study.config["index"].get("indicators"):
+    if not study.config["index"].indicators:
         return "study.toml defines no [[index.indicators]]"
     return None
 
 
 def _run_index(ctx: RunContext) -> Any:
-    from carbonpath.index.step import run_index
+    from carbonpath.index.step import run
 
-    study = ctx.study
-    return run_index(
-        study.config["index"], ctx.resolver, study.years, study.seed, members=study.members
-    )
+    return run(ctx.study, ctx.study.config["index"], resolver=ctx.resolver)
 
 
 def _skip_stirpat(study: Study) -> str | None:

@@ -104,3 +104,22 @@ def test_obstacle_degree_hand() -> None:
     perfect = pd.DataFrame({"a": [1.0, 0.0], "b": [1.0, 0.5]})
     o2 = obstacle_degree(perfect, pd.Series({"a": 0.5, "b": 0.5}))
     assert o2.loc[0].tolist() == [0.0, 0.0]
+
+
+def test_subsystem_scores_are_linear_in_the_number_of_subsystems() -> None:
+    """Every indicator its own subsystem: grouped once, not one column scan per subsystem."""
+    from tests.index.test_normalise import Label
+
+    m = 3000
+    cols = pd.Index([Label(j) for j in range(m)], dtype=object)
+    x = pd.DataFrame(np.random.default_rng(1).random((4, m)), columns=cols)
+    w = pd.Series(np.full(m, 1.0 / m), index=pd.Index([Label(j) for j in range(m)], dtype=object))
+    subs = {Label(j): Label(10**6 + j) for j in range(m)}  # subsystem names count too
+    Label.calls = 0
+    u = subsystem_scores(x, w, subs)
+    assert Label.calls <= 6 * m
+    # one indicator per subsystem: U_s is that indicator's normalised value
+    np.testing.assert_allclose(u.to_numpy(), x.to_numpy())
+    Label.calls = 0
+    composite_scores(x, w)
+    assert Label.calls <= 4 * m

@@ -35,7 +35,7 @@ def test_same_seed_identical_results() -> None:
 
 def test_ratio_skipped_for_negative_values_with_warning() -> None:
     r = monte_carlo(RAW, DIRS, draws=50, seed=1)
-    assert "ratio" not in r.settings["normalisations"]
+    assert "ratio" not in r.settings.normalisations
     assert any("ratio" in w for w in r.warnings)
 
 
@@ -100,3 +100,30 @@ def test_bad_arguments() -> None:
         monte_carlo(RAW, DIRS, draws=0)
     with pytest.raises(InputError):
         bootstrap_entropy_weights(RAW, DIRS, level=1.5)
+
+
+def test_configuration_grid_is_the_product_in_order() -> None:
+    import itertools
+
+    from carbonpath.index.robustness import _Grid
+
+    grid = _Grid(("entropy", "cv"), ("minmax", "zscore", "ratio"), (0.0, 0.01), (None, "a", "b"))
+    want = list(itertools.product(grid.methods, grid.norms, grid.epsilons, grid.drops))
+    assert [grid.config(k) for k in range(grid.size)] == want
+
+
+def test_blocked_ranks_and_bootstrap_equal_the_unblocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks bound the memory of the rank comparison and of the bootstrap; the numbers
+    do not depend on the block size."""
+    from carbonpath.index import robustness as rob
+
+    mc = monte_carlo(RAW, DIRS, draws=200, seed=4)
+    bs = bootstrap_entropy_weights(RAW, DIRS, draws=300, seed=4)
+    monkeypatch.setattr(rob, "_RANK_BLOCK", 70)
+    monkeypatch.setattr(rob, "_BOOTSTRAP_BLOCK", 100)
+    pd.testing.assert_frame_equal(monte_carlo(RAW, DIRS, draws=200, seed=4).summary, mc.summary)
+    pd.testing.assert_frame_equal(bootstrap_entropy_weights(RAW, DIRS, draws=300, seed=4), bs)
+    scores = np.random.default_rng(0).random((50, 8))
+    ranks = rob._ranks_rows(scores)
+    want = np.array([pd.Series(s).rank(ascending=False, method="min") for s in scores])
+    np.testing.assert_array_equal(ranks, want)

@@ -1,16 +1,19 @@
-"""Study-level index: config validation and run_index on a synthetic resolver."""
+"""Study-level index step: run() on a synthetic resolver, against hand calculations."""
 
 from __future__ import annotations
 
 import json
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from carbonpath.core.errors import InputError, StudyError
-from carbonpath.index.step import run_index, validate_config
+from carbonpath.index.results import IndexResults
+from carbonpath.index.settings import parse_index
+from carbonpath.index.step import run
 
 ALL_YEARS = list(range(2014, 2021))
 YEARS = list(range(2015, 2021))
@@ -76,59 +79,10 @@ def config(**over) -> dict:
     return cfg
 
 
-def test_validate_defaults() -> None:
-    cfg = validate_config({"indicators": config()["indicators"]})
-    assert cfg["normalisation"] == "minmax"
-    assert cfg["method"] == "entropy"
-    assert cfg["epsilon"] == 0.0
-    assert cfg["panel"] is False
-    assert cfg["robustness"]["draws"] == 1000
-    assert cfg["bootstrap"] == 1000
-    assert cfg["weights"] is None
-    assert cfg["indicators"][1]["label"] == "growth"
-    assert validate_config(cfg) == cfg  # idempotent
-    assert validate_config(None)["indicators"] == []
-
-
-@pytest.mark.parametrize(
-    ("raw", "key", "text"),
-    [
-        ({"methd": "entropy"}, "index.methd", "did you mean 'method'"),
-        ({"method": "entrpy"}, "index.method", "did you mean 'entropy'"),
-        ({"normalisation": "maxmin"}, "index.normalisation", "unknown normalisation"),
-        ({"epsilon": -1}, "index.epsilon", ">= 0"),
-        ({"robustness": {"drawz": 5}}, "index.robustness.drawz", "did you mean 'draws'"),
-        (
-            {"indicators": [{"name": "a", "expr": "co2[modern]", "direction": "up"}]},
-            "index.indicators[1].direction",
-            "bad direction",
-        ),
-        (
-            {"indicators": [{"name": "a", "expr": "co2[modern] +", "direction": "+"}]},
-            "index.indicators[1].expr",
-            "indicator 'a': syntax error",
-        ),
-        (
-            {"indicators": [{"name": "evil", "expr": "__import__('os')", "direction": "+"}]},
-            "index.indicators[1].expr",
-            "indicator 'evil': dunder",
-        ),
-        (
-            {"indicators": [{"name": "a", "expr": "co2[modern]", "direction": "+", "weight": 1}]},
-            "index.indicators[1].weight",
-            "unknown key",
-        ),
-        ({"weights": {"share": 1}}, "index.weights", 'method = "user"'),
-        ({"method": "user"}, "index.weights", "needs index.weights"),
-    ],
-)
-def test_validate_errors(raw: dict, key: str, text: str) -> None:
-    with pytest.raises(StudyError) as info:
-        validate_config(raw)
-    assert info.value.file == "study.toml"
-    assert info.value.key == key
-    assert text in str(info.value)
-    assert "\n" not in str(info.value)
+def run_index(cfg: dict, resolver, years, seed: int, members=None) -> IndexResults:
+    """The step on a study that has ``years``, ``seed`` and ``members``."""
+    study = SimpleNamespace(years=years, seed=seed, members=members or [])
+    return run(study, parse_index(cfg), resolver=resolver)
 
 
 def hand_index(raw: pd.DataFrame, directions: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
@@ -293,3 +247,72 @@ def test_panel_mode_pooled() -> None:
     assert sum(r["weight"] for r in d["panel"]["weights"]) == pytest.approx(1.0)
     with pytest.raises(StudyError, match="member sectors"):
         run_index(config(panel=True), resolve, YEARS, seed=1)
+
+
+def test_typed_results_remember_every_step() -> None:
+    res = run_index(config(robustness=False, bootstrap=0), resolve, YEARS, seed=1)
+    # raw matrix -> normalised -> weights -> aggregate, as fields
+    assert list(res.raw.index) == YEARS and list(res.raw.columns) == [
+        "share",
+        "growth",
+        "productivity",
+        "intensity",
+        "per_capita",
+    ]
+    v = res.raw["intensity"]
+    np.testing.assert_allclose(res.normalised["intensity"], (v.max() - v) / (v.max() - v.min()))
+    np.testing.assert_allclose(
+        res.normalised.to_numpy() @ res.weight_result.weights.to_numpy(),
+        res.scores["score"],
+        rtol=1e-14,
+    )
+    frame = res.to_frame()
+    assert list(frame.index) == YEARS
+    assert list(frame.columns) == [
+        "score",
+        "closeness",
+        "modernisation",
+        "low_carbon",
+        "c",
+        "t",
+        "d",
+    ]
+    assert res.weight_series().index.tolist() == res.weights["indicator"].tolist()
+    # results.json keys and tables as in carbonpath 0.1 (plus panel)
+    d = res.to_dict()
+    assert list(d) == [
+        "weights",
+        "scores",
+        "subsystems",
+        "coupling",
+        "topsis",
+        "obstacles",
+        "alternative_weights",
+        "sensitivity",
+        "indicator_values",
+        "settings",
+        "warnings",
+        "panel",
+    ]
+    assert list(d["sensitivity"]) == [
+        "per_year",
+        "mean_abs_rank_shift",
+        "weight_intervals",
+        "settings",
+    ]
+    assert d["sensitivity"]["settings"] == d["settings"]["sensitivity"]
+    assert d["sensitivity"]["settings"]["robustness"] is False and d["panel"] is None
+    assert list(res.tables()) == [
+        "index_weights",
+        "index_scores",
+        "index_subsystems",
+        "index_coupling",
+        "index_topsis",
+        "index_obstacles",
+        "index_alternative_weights",
+        "index_sensitivity",
+        "index_weight_intervals",
+        "index_indicator_values",
+    ]
+    assert "score" in res.summary()
+    assert "raw" not in d and "normalised" not in d

@@ -283,3 +283,53 @@ def test_constant_column_property(rows, const, col, method) -> None:
     assert not res.weights.isna().any()
     assert res.weights.iloc[col] == 0.0
     assert raw.columns[col] in res.excluded
+
+
+# ------------------------------------------------------------------ linear cost
+def test_weights_are_linear_in_the_number_of_indicators() -> None:
+    """Counting label comparisons: constant columns and user weights are matched by
+    position or hash, never by scanning the columns for each column."""
+    from tests.index.test_normalise import Label, wide
+
+    m = 3000
+    x = normalise(wide(m), None, "minmax").values
+    for method in ("entropy", "critic", "cv", "equal"):
+        Label.calls = 0
+        res = compute_weights(x, method)
+        assert Label.calls <= 4 * m, method
+        assert len(res.excluded) == m // 2
+        assert (res.weights[list(res.excluded)] == 0).all()
+
+    class Key(str):
+        calls = 0
+
+        def __eq__(self, other: object) -> bool:
+            Key.calls += 1
+            return str.__eq__(self, other)
+
+        __hash__ = str.__hash__
+
+    given = {Key(f"c{j}"): 1.0 for j in range(m)}
+    res = user_weights(x, given)
+    assert Key.calls <= 4 * m
+    np.testing.assert_allclose(res.weights.sum(), 1.0)
+
+
+def test_critic_without_the_correlation_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above CRITIC_MATRIX_MAX columns the conflict sum_k (1 - r_jk) is computed from the
+    standardised columns in O(n m); it equals the matrix form (numpy.corrcoef)."""
+    from carbonpath.index import weights as wmod
+
+    m = wmod.CRITIC_MATRIX_MAX + 200
+    a = np.random.default_rng(5).random((7, m))
+    x = pd.DataFrame(a, columns=[f"c{j}" for j in range(m)])
+    r = np.corrcoef(a, rowvar=False)
+    info = a.std(axis=0, ddof=1) * (1.0 - r).sum(axis=0)
+    want = info / info.sum()
+
+    def no_matrix(*args, **kwargs):
+        raise AssertionError("the m x m correlation matrix was formed")
+
+    monkeypatch.setattr(np, "corrcoef", no_matrix)
+    got = critic_weights(x).weights.to_numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-10)

@@ -68,24 +68,22 @@ def subsystem_scores(x: pd.DataFrame, w: pd.Series, subsystems: Mapping[str, str
     import pandas as pd
 
     x, w = _aligned(x, w)
-    order: list[str] = []
-    for c in x.columns:
+    members: dict[str, list[int]] = {}  # subsystem -> column positions, in first-seen order
+    for j, c in enumerate(x.columns):
         s = subsystems.get(c)
         if s is None:
             raise InputError(f"indicator '{c}' has no subsystem")
-        if s not in order:
-            order.append(s)
+        members.setdefault(s, []).append(j)
     out = {}
-    for s in order:
-        cols = [c for c in x.columns if subsystems[c] == s]
-        ws = w[cols]
+    for s, pos in members.items():
+        ws = w.iloc[pos]
         total = float(ws.sum())
         if not total > 0:
             raise InputError(
                 f"subsystem '{s}' has total weight 0 (all its indicators are constant or weighted 0)",
                 fix="check its indicators' data or weights",
             )
-        out[s] = x[cols].to_numpy() @ (ws / total).to_numpy()
+        out[s] = x.iloc[:, pos].to_numpy() @ (ws / total).to_numpy()
     return pd.DataFrame(out, index=x.index)
 
 

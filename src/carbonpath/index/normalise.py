@@ -71,7 +71,8 @@ def _signs(
     if directions is None:
         return {c: 1 for c in columns}
     if isinstance(directions, Mapping):
-        unknown = [k for k in directions if k not in columns]
+        known = set(columns)
+        unknown = [k for k in directions if k not in known]
         if unknown:
             raise InputError(
                 f"direction given for unknown column(s): {', '.join(map(str, unknown))}"

@@ -27,6 +27,7 @@ from carbonpath.index.normalise import (
     normalise_columns,
     parse_direction,
 )
+from carbonpath.index.results import Baseline, MonteCarloSettings
 from carbonpath.index.weights import compute_weights, weight_columns
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,14 +50,17 @@ DEFAULT_EPSILONS = (0.0, 1e-4, 1e-3, 1e-2)
 
 @dataclass(frozen=True)
 class MonteCarloResult:
-    """Per-row score/rank distribution and rank shifts over the Monte Carlo draws."""
+    """Per-row score/rank distribution and rank shifts over the Monte Carlo draws.
 
-    summary: (
-        pd.DataFrame
-    )  # index = row; score_median/p5/p95, rank_median/p5/p95, baseline, mean_abs_rank_shift
-    mean_abs_rank_shift: float  # average over draws of R_S
+    ``summary`` (index = row): baseline_score, baseline_rank, score_median/p5/p95,
+    rank_median/p5/p95 and mean_abs_rank_shift; ``mean_abs_rank_shift`` is the
+    average of R_S over the draws.
+    """
+
+    summary: pd.DataFrame
+    mean_abs_rank_shift: float
     draws: int
-    settings: dict
+    settings: MonteCarloSettings
     warnings: tuple[str, ...]
 
 
@@ -67,14 +71,25 @@ def _ranks(scores):
     return pd.Series(scores).rank(ascending=False, method="min").to_numpy()
 
 
+#: cells of the (draws x rows x rows) comparison done at once by _ranks_rows
+_RANK_BLOCK = 4_000_000
+
+
 def _ranks_rows(scores):
-    """``_ranks`` of every row of a (draws x rows) matrix: 1 + the number of higher scores."""
+    """``_ranks`` of every row of a (draws x rows) matrix: 1 + the number of higher
+    scores, in blocks of draws so that memory stays bounded."""
     import numpy as np
 
     if not np.isfinite(scores).all():  # missing scores: let pandas rank them
         return np.vstack([_ranks(s) for s in scores])
-    higher = scores[:, None, :] > scores[:, :, None]
-    return 1.0 + higher.sum(axis=2).astype(float)
+    n = scores.shape[1]
+    step = max(1, _RANK_BLOCK // max(1, n * n))
+    out = np.empty(scores.shape, dtype=float)
+    for i in range(0, scores.shape[0], step):
+        block = scores[i : i + step]
+        higher = block[:, None, :] > block[:, :, None]
+        out[i : i + step] = 1.0 + higher.sum(axis=2).astype(float)
+    return out
 
 
 WEIGHT_COLUMN_METHODS = ("entropy", "critic", "cv", "equal")
@@ -115,6 +130,97 @@ def _index_columns(data: _Indicators, directions, method, norm, eps, drop) -> np
     return x.T @ w
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """The configurations method x normalisation x epsilon x dropped indicator, in this
+    order (row-major), without listing them: configuration k is decoded on demand, so
+    the grid costs memory linear in its axes, not in their product."""
+
+    methods: tuple[str, ...]
+    norms: tuple[str, ...]
+    epsilons: tuple[float, ...]
+    drops: tuple[str | None, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.methods) * len(self.norms) * len(self.epsilons) * len(self.drops)
+
+    def config(self, k: int) -> tuple[str, str, float, str | None]:
+        """Configuration number k: ``k = ((i_m N_n + i_n) N_e + i_e) N_d + i_d``."""
+        rest, i_d = divmod(k, len(self.drops))
+        rest, i_e = divmod(rest, len(self.epsilons))
+        i_m, i_n = divmod(rest, len(self.norms))
+        return self.methods[i_m], self.norms[i_n], float(self.epsilons[i_e]), self.drops[i_d]
+
+
+def _usable_normalisations(raw, directions, normalisations, warns: list[str]) -> tuple[str, ...]:
+    """The normalisations that apply to these data (ratio needs positive values)."""
+    norms = []
+    for nm in normalisations:
+        try:
+            normalise(raw, directions, nm)
+            norms.append(nm)
+        except InputError as exc:
+            warns.append(f"robustness: normalisation '{nm}' skipped ({exc.message})")
+    if not norms:
+        raise InputError("robustness: no normalisation applies to these data")
+    return tuple(norms)
+
+
+def _draw_scores(data, directions, grid: _Grid, pick, warns: list[str]) -> np.ndarray:
+    """Scores (draws x rows) of the drawn configurations that could be computed.
+
+    Each configuration is computed once; epsilon only matters for entropy, so
+    configurations differing only in it share a result.  Failing configurations are
+    skipped with one warning each.
+    """
+    import numpy as np
+
+    cache: dict[int, np.ndarray | None] = {}
+    by_key: dict[tuple, np.ndarray | None] = {}
+    failures: dict[str, str] = {}
+    for k in sorted(set(pick.tolist())):
+        m, nm, e, d = grid.config(k)
+        key = (m, nm, e if m == "entropy" else 0.0, d)
+        if key not in by_key:
+            try:
+                by_key[key] = _index_columns(data, directions, *key)
+            except InputError as exc:
+                by_key[key] = None
+                failures.setdefault(f"{m}/{nm}/drop={d}", exc.message)
+        cache[k] = by_key[key]
+    for key, msg in failures.items():
+        warns.append(f"robustness: configuration {key} skipped ({msg})")
+    used = [cache[k] for k in pick.tolist() if cache[k] is not None]
+    if not used:
+        raise InputError("robustness: no Monte Carlo configuration could be computed")
+    return np.vstack(used)
+
+
+def _summary(base, base_rank, scores, rows) -> tuple[pd.DataFrame, float]:
+    """Per-row medians and 5-95 % percentiles of scores and ranks, and R_S."""
+    import numpy as np
+    import pandas as pd
+
+    ranks = _ranks_rows(scores)
+    shift = np.abs(ranks - base_rank)
+    summary = pd.DataFrame(
+        {
+            "baseline_score": base,
+            "baseline_rank": base_rank,
+            "score_median": np.median(scores, axis=0),
+            "score_p5": np.percentile(scores, 5, axis=0),
+            "score_p95": np.percentile(scores, 95, axis=0),
+            "rank_median": np.median(ranks, axis=0),
+            "rank_p5": np.percentile(ranks, 5, axis=0),
+            "rank_p95": np.percentile(ranks, 95, axis=0),
+            "mean_abs_rank_shift": shift.mean(axis=0),
+        },
+        index=rows,
+    )
+    return summary, float(shift.mean(axis=1).mean())
+
+
 def monte_carlo(
     raw: pd.DataFrame,
     directions: Mapping[str, object],
@@ -132,11 +238,12 @@ def monte_carlo(
 
     ``raw`` is the un-normalised indicator matrix; ``baseline`` = (method,
     normalisation, epsilon) of the reported index (or pass ``baseline_scores``, e.g.
-    for user weights).  Options that cannot be computed for this data (ratio with
-    non-positive values, a method failing) are dropped with a warning.
+    for user weights).  Each draw is configuration
+    ``default_rng(seed).integers(0, N)`` of the N-configuration grid.  Options that
+    cannot be computed for this data (ratio with non-positive values, a method
+    failing) are dropped with a warning.
     """
     import numpy as np
-    import pandas as pd
 
     if draws < 1:
         raise InputError(f"robustness draws must be >= 1, got {draws}")
@@ -147,85 +254,60 @@ def monte_carlo(
     # the raw matrix once as (indicators x rows) arrays for the inner loop
     a = raw.astype(float)
     data = _Indicators(np.ascontiguousarray(a.to_numpy().T), list(a.columns), list(a.index))
-
-    def index(*config):
-        return _index_columns(data, directions, *config)
-
     if baseline_scores is None:
-        base = index(baseline[0], baseline[1], baseline[2], None)
+        base = _index_columns(data, directions, baseline[0], baseline[1], baseline[2], None)
     else:
         base = baseline_scores.reindex(rows).to_numpy(dtype=float)
-    base_rank = _ranks(base)
-
-    norms = []
-    for nm in normalisations:
-        try:
-            normalise(raw, directions, nm)
-            norms.append(nm)
-        except InputError as exc:
-            warns.append(f"robustness: normalisation '{nm}' skipped ({exc.message})")
-    if not norms:
-        raise InputError("robustness: no normalisation applies to these data")
-    drops: list[str | None] = [None] + (list(raw.columns) if leave_one_out else [])
-    combos = [
-        (m, nm, float(e), d) for m in methods for nm in norms for e in epsilons for d in drops
-    ]
-    rng = np.random.default_rng(seed)
-    pick = rng.integers(0, len(combos), size=draws)
-
-    # Epsilon only matters for entropy: configurations differing only in it share a result.
-    cache: dict[int, np.ndarray | None] = {}
-    by_key: dict[tuple, np.ndarray | None] = {}
-    failures: dict[str, str] = {}
-    for k in sorted(set(pick.tolist())):
-        m, nm, e, d = combos[k]
-        key = (m, nm, e if m == "entropy" else 0.0, d)
-        if key not in by_key:
-            try:
-                by_key[key] = index(*key)
-            except InputError as exc:
-                by_key[key] = None
-                failures.setdefault(f"{m}/{nm}/drop={d}", exc.message)
-        cache[k] = by_key[key]
-    for key, msg in failures.items():
-        warns.append(f"robustness: configuration {key} skipped ({msg})")
-    used = [k for k in pick.tolist() if cache[k] is not None]
-    if not used:
-        raise InputError("robustness: no Monte Carlo configuration could be computed")
-    scores = np.vstack([cache[k] for k in used])  # draws x rows
-    ranks = _ranks_rows(scores)
-    shift = np.abs(ranks - base_rank)
-    summary = pd.DataFrame(
-        {
-            "baseline_score": base,
-            "baseline_rank": base_rank,
-            "score_median": np.median(scores, axis=0),
-            "score_p5": np.percentile(scores, 5, axis=0),
-            "score_p95": np.percentile(scores, 95, axis=0),
-            "rank_median": np.median(ranks, axis=0),
-            "rank_p5": np.percentile(ranks, 5, axis=0),
-            "rank_p95": np.percentile(ranks, 95, axis=0),
-            "mean_abs_rank_shift": shift.mean(axis=0),
-        },
-        index=rows,
+    norms = _usable_normalisations(raw, directions, normalisations, warns)
+    drops = (None, *raw.columns) if leave_one_out else (None,)
+    grid = _Grid(tuple(methods), norms, tuple(float(e) for e in epsilons), drops)
+    pick = np.random.default_rng(seed).integers(0, grid.size, size=draws)
+    scores = _draw_scores(data, directions, grid, pick, warns)
+    summary, shift = _summary(base, _ranks(base), scores, rows)
+    settings = MonteCarloSettings(
+        draws=int(draws),
+        draws_used=int(scores.shape[0]),
+        seed=int(seed),
+        methods=tuple(methods),
+        normalisations=norms,
+        epsilons=tuple(float(e) for e in epsilons),
+        leave_one_out=bool(leave_one_out),
+        baseline=Baseline(
+            method=baseline[0], normalisation=baseline[1], epsilon=float(baseline[2])
+        ),
     )
-    settings = {
-        "draws": int(draws),
-        "draws_used": len(used),
-        "seed": int(seed),
-        "methods": list(methods),
-        "normalisations": norms,
-        "epsilons": [float(e) for e in epsilons],
-        "leave_one_out": bool(leave_one_out),
-        "baseline": {
-            "method": baseline[0],
-            "normalisation": baseline[1],
-            "epsilon": float(baseline[2]),
-        },
-    }
-    return MonteCarloResult(
-        summary, float(shift.mean(axis=1).mean()), int(draws), settings, tuple(warns)
-    )
+    return MonteCarloResult(summary, shift, int(draws), settings, tuple(warns))
+
+
+#: cells of the (resamples x rows x indicators) array computed at once by the bootstrap
+_BOOTSTRAP_BLOCK = 4_000_000
+
+
+def _bootstrap_divergence(a, idx, sign, epsilon) -> tuple[np.ndarray, np.ndarray]:
+    """D_j = 1 - E_j of min-max + entropy on every resample ``a[idx[r]]`` (0 for an
+    indicator constant in the resample), and the constant mask; in blocks of
+    resamples so that memory stays bounded."""
+    import numpy as np
+
+    draws, n = idx.shape
+    step = max(1, _BOOTSTRAP_BLOCK // max(1, n * a.shape[1]))
+    d_parts, c_parts = [], []
+    for i in range(0, draws, step):
+        s = a[idx[i : i + step]]  # block x n x m
+        lo, hi = s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)
+        rngw = hi - lo
+        const = (rngw == 0)[:, 0, :]  # block x m
+        safe = np.where(rngw == 0, 1.0, rngw)
+        x = np.where(sign > 0, (s - lo) / safe, (hi - s) / safe)
+        x = np.where(rngw == 0, 0.0, x) + epsilon
+        colsum = x.sum(axis=1, keepdims=True)
+        p = x / np.where(colsum > 0, colsum, 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+        e = -plogp.sum(axis=1) / np.log(n)
+        d_parts.append(np.where(const, 0.0, 1.0 - e))
+        c_parts.append(const)
+    return np.concatenate(d_parts), np.concatenate(c_parts)
 
 
 def bootstrap_entropy_weights(
@@ -257,21 +339,8 @@ def bootstrap_entropy_weights(
     if n < 2:
         raise InputError("bootstrap needs at least 2 rows")
     sign = np.array([parse_direction(directions[c]) for c in raw.columns], dtype=float)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(draws, n))
-    s = a[idx]  # draws x n x m
-    lo, hi = s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)
-    rngw = hi - lo
-    const = (rngw == 0)[:, 0, :]  # draws x m
-    safe = np.where(rngw == 0, 1.0, rngw)
-    x = np.where(sign > 0, (s - lo) / safe, (hi - s) / safe)
-    x = np.where(rngw == 0, 0.0, x) + epsilon
-    colsum = x.sum(axis=1, keepdims=True)
-    p = x / np.where(colsum > 0, colsum, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = -plogp.sum(axis=1) / np.log(n)
-    d = np.where(const, 0.0, 1.0 - e)
+    idx = np.random.default_rng(seed).integers(0, n, size=(draws, n))
+    d, const = _bootstrap_divergence(a, idx, sign, epsilon)
     tot = d.sum(axis=1, keepdims=True)
     ok = tot[:, 0] > 0
     w = d[ok] / tot[ok]

@@ -90,7 +90,41 @@ def _prepare_columns(
     return excluded, warns
 
 
-def _prepare(x: pd.DataFrame, what: str) -> tuple[pd.DataFrame, tuple[str, ...], list[str]]:
+@dataclass(frozen=True)
+class _Prepared:
+    """A checked matrix: ``v`` (float), ``keep`` (positions of the informative
+    columns), ``excluded`` (names of the constant ones) and their warnings."""
+
+    v: pd.DataFrame
+    keep: np.ndarray
+    excluded: tuple[str, ...]
+    warns: list[str]
+
+    @property
+    def kept(self) -> pd.DataFrame:
+        """The informative columns (selected by position: linear in the columns)."""
+        return self.v.iloc[:, self.keep]
+
+    def weights(self, raw: np.ndarray) -> pd.Series:
+        """``raw / sum(raw)`` on the kept positions, 0 elsewhere, indexed by column."""
+        import numpy as np
+        import pandas as pd
+
+        full = np.zeros(self.v.shape[1])
+        full[self.keep] = raw
+        return pd.Series(_normalised_weights(full), index=self.v.columns, dtype=float)
+
+    def spread(self, values: np.ndarray, fill: float) -> pd.Series:
+        """A Series over every column: ``values`` on the kept ones, ``fill`` elsewhere."""
+        import numpy as np
+        import pandas as pd
+
+        full = np.full(self.v.shape[1], fill, dtype=float)
+        full[self.keep] = values
+        return pd.Series(full, index=self.v.columns)
+
+
+def _prepare(x: pd.DataFrame, what: str) -> _Prepared:
     import numpy as np
 
     if x.shape[0] < 2:
@@ -100,7 +134,8 @@ def _prepare(x: pd.DataFrame, what: str) -> tuple[pd.DataFrame, tuple[str, ...],
     v = x.astype(float)
     cols = np.ascontiguousarray(v.to_numpy().T)
     excluded, warns = _prepare_columns(cols, list(v.columns), what)
-    return v, tuple(c for c, flat in zip(v.columns, excluded, strict=True) if flat), warns
+    names = tuple(c for c, flat in zip(v.columns, excluded, strict=True) if flat)
+    return _Prepared(v, np.flatnonzero(~excluded), names, warns)
 
 
 def _normalised_weights(raw: np.ndarray) -> np.ndarray:
@@ -109,14 +144,6 @@ def _normalised_weights(raw: np.ndarray) -> np.ndarray:
     if not total > 0:
         raise InputError("the weights sum to 0; no indicator carries information")
     return raw / total
-
-
-def _finish(v: pd.DataFrame, raw: Mapping[str, float]) -> pd.Series:
-    import numpy as np
-    import pandas as pd
-
-    full = np.array([float(raw.get(c, 0.0)) for c in v.columns], dtype=float)
-    return pd.Series(dict(zip(v.columns, _normalised_weights(full), strict=True)), dtype=float)
 
 
 # Array cores.  ``a`` is the (rows x informative indicators) matrix as
@@ -158,15 +185,38 @@ def _entropy_core(a: np.ndarray, epsilon: float) -> np.ndarray:
     return -plogp.sum(axis=0) / np.log(n)
 
 
+#: up to this many indicators CRITIC forms the m x m correlation matrix; above, it sums
+#: the correlations of each column without it (linear in m)
+CRITIC_MATRIX_MAX = 1000
+
+
+def _conflict(a: np.ndarray) -> np.ndarray:
+    """``sum_k (1 - r_jk)`` of every column of the (rows x m) matrix ``a``.
+
+    Up to :data:`CRITIC_MATRIX_MAX` columns from Pearson's matrix (``numpy.corrcoef``);
+    above, in O(n m) time and memory from the standardised columns
+    ``z_j = (a_j - mean_j) / sd_j``: ``sum_k r_jk = z_j . (sum_k z_k) / (n - 1)``, so
+    ``conflict_j = m - z_j . Z / (n - 1)`` (clipped at 0), equal to the matrix form up
+    to rounding.
+    """
+    import numpy as np
+
+    n, m = a.shape
+    if m <= CRITIC_MATRIX_MAX:
+        r = np.corrcoef(a, rowvar=False) if m > 1 else np.ones((1, 1))
+        return (1.0 - np.atleast_2d(r)).sum(axis=0)
+    z = (a - a.mean(axis=0)) / a.std(axis=0, ddof=1)
+    rsum = (z.T @ z.sum(axis=1)) / (n - 1)
+    return np.maximum(m - rsum, 0.0)
+
+
 def _critic_core(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """sigma_j, conflict sum_k (1 - r_jk) and information C_j; True when all C_j = 0
-    (then C = 1 for every column: equal weights)."""
+    """sigma_j, conflict sum_k (1 - r_jk) and information C_j = sigma_j conflict_j;
+    True when all C_j = 0 (then C = 1 for every column: equal weights)."""
     import numpy as np
 
     sigma = a.std(axis=0, ddof=1)
-    r = np.corrcoef(a, rowvar=False) if a.shape[1] > 1 else np.ones((1, 1))
-    r = np.atleast_2d(r)
-    conflict = (1.0 - r).sum(axis=0)
+    conflict = _conflict(a)
     info = sigma * conflict
     if not info.sum() > 0:
         return sigma, conflict, np.ones_like(info), True
@@ -227,66 +277,66 @@ def entropy_weights(x: pd.DataFrame, epsilon: float = 0.0) -> WeightResult:
     import numpy as np
     import pandas as pd
 
-    v, excluded, warns = _prepare(x, "entropy")
+    prep = _prepare(x, "entropy")
     _check_epsilon(epsilon)
-    _check_non_negative(np.ascontiguousarray(v.to_numpy().T), list(v.columns))
-    keep = [c for c in v.columns if c not in excluded]
-    e = _entropy_core(v[keep].to_numpy(), epsilon)
-    ent = pd.Series(1.0, index=v.columns)
-    ent[keep] = e
+    _check_non_negative(np.ascontiguousarray(prep.v.to_numpy().T), list(prep.v.columns))
+    e = _entropy_core(prep.kept.to_numpy(), epsilon)
+    ent = prep.spread(e, 1.0)
     div = 1.0 - ent
-    w = _finish(v, div[keep].to_dict())
+    w = prep.weights(1.0 - e)
     diag = pd.DataFrame({"entropy": ent, "divergence": div})
-    return WeightResult("entropy", w, excluded, diag, float(epsilon), tuple(warns))
+    return WeightResult("entropy", w, prep.excluded, diag, float(epsilon), tuple(prep.warns))
 
 
 def critic_weights(x: pd.DataFrame) -> WeightResult:
     """CRITIC weights ``sigma_j sum_k (1 - r_jk)`` on the normalised, direction-applied matrix."""
     import pandas as pd
 
-    v, excluded, warns = _prepare(x, "CRITIC")
-    keep = [c for c in v.columns if c not in excluded]
-    sigma, conflict, info, equal = _critic_core(v[keep].to_numpy())
+    prep = _prepare(x, "CRITIC")
+    sigma, conflict, info, equal = _critic_core(prep.kept.to_numpy())
+    warns = list(prep.warns)
     if equal:
         # A single informative column (or all perfectly correlated): conflict is 0 for all.
         warns.append(CRITIC_EQUAL_WARNING)
-    sig = pd.Series(0.0, index=v.columns)
-    con = pd.Series(0.0, index=v.columns)
-    inf = pd.Series(0.0, index=v.columns)
-    sig[keep], con[keep], inf[keep] = sigma, conflict, info
-    w = _finish(v, inf[keep].to_dict())
-    diag = pd.DataFrame({"sigma": sig, "conflict": con, "information": inf})
-    return WeightResult("critic", w, excluded, diag, 0.0, tuple(warns))
+    w = prep.weights(info)
+    diag = pd.DataFrame(
+        {
+            "sigma": prep.spread(sigma, 0.0),
+            "conflict": prep.spread(conflict, 0.0),
+            "information": prep.spread(info, 0.0),
+        }
+    )
+    return WeightResult("critic", w, prep.excluded, diag, 0.0, tuple(warns))
 
 
 def cv_weights(x: pd.DataFrame) -> WeightResult:
     """Coefficient-of-variation weights ``(sd_j / mean_j) / sum_k (sd_k / mean_k)``."""
     import pandas as pd
 
-    v, excluded, warns = _prepare(x, "coefficient-of-variation")
-    keep = [c for c in v.columns if c not in excluded]
-    cv = _cv_core(v[keep].to_numpy(), keep)
-    full = pd.Series(0.0, index=v.columns)
-    full[keep] = cv
-    w = _finish(v, full[keep].to_dict())
-    diag = pd.DataFrame({"mean": v.mean(), "sd": v.std(ddof=1), "cv": full})
-    return WeightResult("cv", w, excluded, diag, 0.0, tuple(warns))
+    prep = _prepare(x, "coefficient-of-variation")
+    kept = prep.kept
+    cv = _cv_core(kept.to_numpy(), list(kept.columns))
+    w = prep.weights(cv)
+    v = prep.v
+    diag = pd.DataFrame({"mean": v.mean(), "sd": v.std(ddof=1), "cv": prep.spread(cv, 0.0)})
+    return WeightResult("cv", w, prep.excluded, diag, 0.0, tuple(prep.warns))
 
 
 def equal_weights(x: pd.DataFrame) -> WeightResult:
     """Equal weights over the informative (non-constant) indicators."""
-    v, excluded, warns = _prepare(x, "equal")
-    w = _finish(v, {c: 1.0 for c in v.columns if c not in excluded})
-    return WeightResult("equal", w, excluded, None, 0.0, tuple(warns))
+    import numpy as np
+
+    prep = _prepare(x, "equal")
+    w = prep.weights(np.ones(len(prep.keep)))
+    return WeightResult("equal", w, prep.excluded, None, 0.0, tuple(prep.warns))
 
 
-def user_weights(x: pd.DataFrame, given: Mapping[str, float]) -> WeightResult:
-    """User-given weights: validated, constant indicators set to 0, renormalised to sum 1."""
+def _user_values(given: Mapping[str, float], cols: list[str]) -> dict[str, float]:
+    """The user's weights checked: one per column, finite, >= 0, not all 0."""
     import math
 
-    v, excluded, warns = _prepare(x, "user")
-    cols = [str(c) for c in v.columns]
-    unknown = [k for k in given if k not in cols]
+    known = set(cols)
+    unknown = [k for k in given if k not in known]
     if unknown:
         hint = did_you_mean(str(unknown[0]), cols)
         raise InputError(f"weight given for unknown indicator '{unknown[0]}'{hint}")
@@ -305,16 +355,29 @@ def user_weights(x: pd.DataFrame, given: Mapping[str, float]) -> WeightResult:
         if not math.isfinite(f) or f < 0:
             raise InputError(f"weight for '{k}' must be a finite number >= 0, got {val!r}")
         clean[k] = f
-    total = sum(clean.values())
-    if total <= 0:
+    if sum(clean.values()) <= 0:
         raise InputError("user weights sum to 0", fix="give at least one positive weight")
-    for c in excluded:
+    return clean
+
+
+def user_weights(x: pd.DataFrame, given: Mapping[str, float]) -> WeightResult:
+    """User-given weights: validated, constant indicators set to 0, renormalised to sum 1."""
+    import numpy as np
+    import pandas as pd
+
+    prep = _prepare(x, "user")
+    cols = [str(c) for c in prep.v.columns]
+    clean = _user_values(given, cols)
+    total = sum(clean.values())
+    warns = list(prep.warns)
+    for c in prep.excluded:
         if clean.get(c, 0.0) > 0:
             clean[c] = 0.0
     if abs(total - 1.0) > 1e-9:
         warns.append(f"user weights summed to {total:g}; renormalised to 1")
-    w = _finish(v, clean)
-    return WeightResult("user", w, excluded, None, 0.0, tuple(warns))
+    full = np.array([clean.get(c, 0.0) for c in cols], dtype=float)
+    w = pd.Series(_normalised_weights(full), index=prep.v.columns, dtype=float)
+    return WeightResult("user", w, prep.excluded, None, 0.0, tuple(warns))
 
 
 def compute_weights(

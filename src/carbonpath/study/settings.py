@@ -15,7 +15,7 @@ from typing import Any
 from carbonpath.accounting.settings import parse_accounting
 from carbonpath.core.errors import StudyError, suggest
 from carbonpath.core.settings import parse
-from carbonpath.index import step as index_step
+from carbonpath.index.settings import parse_index
 from carbonpath.io import yearbook
 from carbonpath.pathways import step as pathways_step
 from carbonpath.quality import assure as quality_assure
@@ -34,7 +34,7 @@ CORE_KEYS = tuple(CoreSettings.model_fields)
 SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
     "accounting": lambda raw, full: parse_accounting(raw),
     "quality": lambda raw, full: quality_assure.validate_config(raw),
-    "index": lambda raw, full: index_step.validate_config(raw),
+    "index": lambda raw, full: parse_index(raw),
     "stirpat": lambda raw, full: parse_stirpat(raw),
     "yearbook": lambda raw, full: yearbook.validate_config(raw),
 }
