@@ -273,6 +273,7 @@ def run_study(
         data=_data(study),
         skipped=skipped,
         warnings=warnings,
+        source=None if study.builtin else study.path,
     )
 
 
