@@ -282,17 +282,40 @@ def test_neighbourhoods_definition() -> None:
 )
 def test_property_single_decimal_slip_is_the_only_error(base, growth, n, at, slip) -> None:
     """A smooth series (growth within +-20%/yr) with one value x10 or /10: exactly that
-    value is flagged, nothing else; it is an error when growth is within +-8%/yr (the
-    rule does not detrend: at the ends the median neighbour is up to ~2.5 years away,
-    so steep trends can pull |r| below the 0.9 error threshold)."""
+    value is flagged, nothing else, and it is an error (the rule detrends the series by
+    its robust log slope, so a steep trend neither hides a slip at the ends nor flags
+    the ends themselves)."""
     at = at % n
     vals = [base * (1 + growth) ** i for i in range(n)]
     vals[at] *= slip
     rows = [_row(2000 + i, "26", "output_value", v, factor=1) for i, v in enumerate(vals)]
     jumps = [f for f in checks.check_series(pd.DataFrame(rows), "variable") if f["check"] == "jump"]
     assert [f["year"] for f in jumps] == [2000 + at]
-    if abs(growth) <= 0.08:
-        assert jumps[0]["severity"] == "error"
+    assert jumps[0]["severity"] == "error"
+
+
+@pytest.mark.parametrize("at", [0, 3, 7])
+@pytest.mark.parametrize("slip", [10.0, 0.1])
+def test_slip_in_a_series_growing_19_percent_a_year(at, slip) -> None:
+    """Issue 13: a 10x slip in a series growing 19 %/yr must be flagged, wherever it is;
+    the ends of the unslipped series are not flagged."""
+    vals = [100 * 1.19**i for i in range(8)]
+    rows = [_row(2010 + i, "26", "output_value", v, factor=1) for i, v in enumerate(vals)]
+    assert not [
+        f for f in checks.check_series(pd.DataFrame(rows), "variable") if f["check"] == "jump"
+    ]
+    vals[at] *= slip
+    rows = [_row(2010 + i, "26", "output_value", v, factor=1) for i, v in enumerate(vals)]
+    jumps = [f for f in checks.check_series(pd.DataFrame(rows), "variable") if f["check"] == "jump"]
+    assert [(f["year"], f["severity"]) for f in jumps] == [(2010 + at, "error")]
+
+
+def test_log_trend_is_the_repeated_median_slope() -> None:
+    # hand calculation: log10 values 1, 0, 0, 0 at t = 0..3 (a slip at the start of a
+    # flat series); per-point medians of slopes: -0.5, 0, 0, 0 -> median 0
+    assert checks.log_trend(np.array([10.0, 1, 1, 1]), np.arange(4)) == 0.0
+    # an exact trend of 0.1 decades per year is recovered
+    assert checks.log_trend(10 ** (0.1 * np.arange(6)), np.arange(6)) == pytest.approx(0.1)
 
 
 def test_gapfill_hand_values() -> None:
