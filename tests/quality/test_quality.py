@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from carbonpath.core.errors import StudyError
 from carbonpath.quality import checks
-from carbonpath.quality.assure import assure, validate_config
+from carbonpath.quality.assure import assure
 from carbonpath.quality.gapfill import fill_gaps
+from carbonpath.quality.settings import parse_quality as validate_config
 
 # Table 3 of the reference paper: manufacturing internal R&D expenditure, 10^4 yuan
 TABLE3 = {
@@ -385,7 +386,18 @@ def test_correction_supplies_missing_year() -> None:
 
 def test_validate_config() -> None:
     cfg = validate_config(None)
-    assert cfg["extrapolate"] == "none" and cfg["jump_threshold"] == 0.7
+    assert cfg.extrapolate == "none" and cfg.jump_threshold == 0.7
+    # results.json's settings.quality is exactly the table 0.1.0 wrote
+    assert cfg.model_dump(mode="json") == {
+        "extrapolate": "none",
+        "jump_threshold": 0.7,
+        "jump_error_threshold": 0.9,
+        "jump_window": 2,
+        "jump_mad_k": 3.0,
+        "jump_min_points": 5,
+        "total_tolerance": 0.05,
+        "skip": [],
+    }
     for raw, key in (
         ({"extrapolat": "linear"}, "quality.extrapolat"),
         ({"extrapolate": "cubic"}, "quality.extrapolate"),
@@ -393,6 +405,8 @@ def test_validate_config() -> None:
         ({"jump_threshold": 1.0, "jump_error_threshold": 0.8}, "quality.jump_error_threshold"),
         ({"skip": ["jumps"]}, "quality.skip"),
         ({"total_tolerance": 1.5}, "quality.total_tolerance"),
+        ({"jump_window": 10**6}, "quality.jump_window"),
+        ({"jump_min_points": True}, "quality.jump_min_points"),
     ):
         with pytest.raises(StudyError) as e:
             validate_config(raw)

@@ -19,87 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.core.errors import StudyError
 from carbonpath.quality import checks
 from carbonpath.quality.corrections import apply_corrections
 from carbonpath.quality.gapfill import fill_gaps
 
-FILE = "study.toml"
 #: checks across sectors or tables, resolved when a correction makes them disappear
 CROSS_CHECKS = frozenset({"members_vs_reference", "components"})
-EXTRAPOLATE = ("none", "linear", "hold")
-
-#: [quality] keys -> (types, default, help)
-QUALITY_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
-    "extrapolate": ((str,), "none", 'edge years: "none" (error), "linear" or "hold"'),
-    "jump_threshold": ((float, int), 0.7, "|log10 jump| that is flagged (0.7 = factor 5)"),
-    "jump_error_threshold": ((float, int), 0.9, "|log10 jump| that is an error (0.9 = factor 8)"),
-    "jump_window": ((int,), 2, "neighbouring observed years on each side"),
-    "jump_mad_k": ((float, int), 3.0, "robust z (MAD units) a jump must also exceed"),
-    "jump_min_points": ((int,), 5, "positive values a series needs before the MAD rule applies"),
-    "total_tolerance": ((float, int), 0.05, "relative slack of components vs totals"),
-    "skip": ((list,), [], "checks to switch off, e.g. ['identical']"),
-}
-
-
-def validate_config(raw: dict[str, Any] | None) -> dict[str, Any]:
-    """Validate ``[quality]`` and fill defaults; bad keys raise StudyError (key=quality.x)."""
-    from carbonpath.core.errors import suggest
-
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        raise StudyError("must be a table", file=FILE, key="quality", fix="write [quality]")
-    for k in raw:
-        if k not in QUALITY_KEYS:
-            raise StudyError(
-                f"unknown key{suggest(k, QUALITY_KEYS)}",
-                file=FILE,
-                key=f"quality.{k}",
-                fix=f"keys are {', '.join(QUALITY_KEYS)}",
-            )
-    cfg: dict[str, Any] = {}
-    for k, (types, default, help_text) in QUALITY_KEYS.items():
-        v = raw.get(k, default)
-        if isinstance(v, bool) or not isinstance(v, types):
-            raise StudyError(
-                f"must be {' or '.join(t.__name__ for t in types)}, got {v!r} ({help_text})",
-                file=FILE,
-                key=f"quality.{k}",
-            )
-        cfg[k] = list(v) if isinstance(v, list) else v
-    if cfg["extrapolate"] not in EXTRAPOLATE:
-        raise StudyError(
-            f"'{cfg['extrapolate']}' is not an option{suggest(cfg['extrapolate'], EXTRAPOLATE)}",
-            file=FILE,
-            key="quality.extrapolate",
-            fix='use "none", "linear" or "hold"',
-        )
-    for k in ("jump_threshold", "jump_error_threshold", "jump_mad_k"):
-        if not cfg[k] > 0:
-            raise StudyError("must be positive", file=FILE, key=f"quality.{k}")
-        cfg[k] = float(cfg[k])
-    if cfg["jump_error_threshold"] < cfg["jump_threshold"]:
-        raise StudyError(
-            "must be at least jump_threshold",
-            file=FILE,
-            key="quality.jump_error_threshold",
-        )
-    if cfg["jump_window"] < 1:
-        raise StudyError("must be 1 or more", file=FILE, key="quality.jump_window")
-    if cfg["jump_min_points"] < 3:
-        raise StudyError("must be 3 or more", file=FILE, key="quality.jump_min_points")
-    if not 0 <= cfg["total_tolerance"] < 1:
-        raise StudyError("must be in [0, 1)", file=FILE, key="quality.total_tolerance")
-    cfg["total_tolerance"] = float(cfg["total_tolerance"])
-    for name in cfg["skip"]:
-        if name not in checks.CHECKS:
-            raise StudyError(
-                f"unknown check '{name}'{suggest(str(name), checks.CHECKS)}",
-                file=FILE,
-                key="quality.skip",
-                fix=f"checks are {', '.join(checks.CHECKS)}",
-            )
-    return cfg
 
 
 @dataclass
@@ -194,7 +119,8 @@ def assure(
     validated ``[quality]`` table.  ``tce_per_unit``: tce per physical unit of each
     fuel, for comparing fuels with ``energy_total`` (energy-unit fuels need none).
     """
-    cfg = {**checks.DEFAULTS, "extrapolate": "none", **(config or {})}
+    given = config.model_dump() if hasattr(config, "model_dump") else dict(config or {})
+    cfg = {**checks.DEFAULTS, "extrapolate": "none", **given}
     skip = set(cfg["skip"])
     del lead_years  # lead years need no special treatment: optional, used as anchors
     flags = _value_checks(energy, economy, sectors, cfg, tce_per_unit)

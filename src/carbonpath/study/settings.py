@@ -18,7 +18,7 @@ from carbonpath.core.settings import parse
 from carbonpath.index.settings import parse_index
 from carbonpath.io import yearbook
 from carbonpath.pathways import step as pathways_step
-from carbonpath.quality import assure as quality_assure
+from carbonpath.quality.settings import parse_quality
 from carbonpath.stirpat.settings import parse_stirpat
 from carbonpath.study.core_settings import DEFAULT_FILES, REPORT_FORMATS, CoreSettings
 
@@ -33,7 +33,7 @@ CORE_KEYS = tuple(CoreSettings.model_fields)
 #: the code that reads it): name -> parse(raw section, whole raw study.toml)
 SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
     "accounting": lambda raw, full: parse_accounting(raw),
-    "quality": lambda raw, full: quality_assure.validate_config(raw),
+    "quality": lambda raw, full: parse_quality(raw),
     "index": lambda raw, full: parse_index(raw),
     "stirpat": lambda raw, full: parse_stirpat(raw),
     "yearbook": lambda raw, full: yearbook.validate_config(raw),
