@@ -15,6 +15,7 @@ import pandas as pd
 
 from carbonpath.quality.assure import QAResult, assure
 from carbonpath.quality.checks import run_checks
+from carbonpath.quality.settings import QualitySettings
 
 __all__ = ["assure_study", "inventory_flags"]
 
@@ -138,7 +139,7 @@ def assure_study(
 def inventory_flags(
     inventory: pd.DataFrame,
     sectors: pd.DataFrame,
-    quality: dict[str, Any],
+    quality: QualitySettings,
     regions: pd.DataFrame | None,
 ) -> list[dict[str, Any]]:
     """Quality checks on an emission inventory (e.g. CEADs), reported as warnings.
