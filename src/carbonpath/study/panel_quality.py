@@ -158,7 +158,10 @@ def inventory_flags(
     flags: list[dict[str, Any]] = []
     for region, frame in parts:
         found = run_checks(
-            frame.rename(columns={"co2_t": "value"}), "fuel", config=quality, sectors=sectors
+            frame.rename(columns={"co2_t": "value"}),
+            "fuel",
+            config=quality.model_dump(),
+            sectors=sectors,
         )
         for f in found:
             if f["severity"] == "error":
