@@ -15,9 +15,10 @@ from typing import Any
 
 from carbonpath.accounting import step as accounting_step
 from carbonpath.core.errors import StudyError, suggest
+from carbonpath.decomposition.settings import parse_decomposition
 from carbonpath.index import step as index_step
 from carbonpath.io import yearbook
-from carbonpath.pathways import step as pathways_step
+from carbonpath.pathways.settings import check_against, parse_scenarios, parse_targets
 from carbonpath.quality import assure as quality_assure
 from carbonpath.stirpat import step as stirpat_step
 
@@ -207,7 +208,9 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
     # analysis sections: parsed by their families (defaults filled in)
     for section, parse_section in SECTION_PARSERS.items():
         cfg[section] = parse_section(raw.get(section), raw)
-    sub = {k: raw[k] for k in (*PATHWAY_SECTIONS, "stirpat") if k in raw}
-    cfg.update(pathways_step.validate_config(sub))
+    cfg["decomposition"] = parse_decomposition(raw.get("decomposition"))
+    cfg["targets"] = parse_targets(raw.get("targets"))
+    cfg["scenarios"] = parse_scenarios(raw.get("scenarios"))
+    check_against(cfg["scenarios"], cfg["years"], tuple(cfg["stirpat"]["regressors"]))
     cfg["sections_given"] = sorted(k for k in raw if k in SECTION_PARSERS or k in PATHWAY_SECTIONS)
     return cfg
