@@ -200,3 +200,41 @@ def test_check_against_the_study() -> None:
     with pytest.raises(StudyError) as exc:
         check_against(parse_scenarios({"output_driver": "lnA"}), [2015, 2022], ("lnP", "lnT"))
     assert exc.value.key == "scenarios.output_driver"
+
+
+def test_builtin_study_dumps_as_results_json_settings_of_0_1_0() -> None:
+    """settings.targets / settings.scenarios of the built-in study's results.json (0.1.0)."""
+    from carbonpath.study.load import builtin_path
+
+    raw = tomllib.loads((builtin_path() / "study.toml").read_text(encoding="utf-8"))
+    assert parse_targets(raw["targets"]).model_dump(mode="json") == [
+        {
+            "name": "manufacturing_intensity_2025",
+            "type": "intensity",
+            "scope": "reference",
+            "base_year": 2020,
+            "target_year": 2025,
+            "reduction": 0.2,
+            "source": "Beijing 14th Five-Year Plan for green and low-carbon manufacturing: "
+            "carbon intensity 20% below 2020 by 2025",
+            "trend_years": 3,
+        }
+    ]
+    low = {"lnP": -0.01, "lnA": 0.05, "lnT": 0.05, "lnRE": 0.07}
+    assert parse_scenarios(raw["scenarios"]).model_dump(mode="json") == {
+        "horizon": 2030,
+        "trend_years": 3,
+        "scope": "modern",
+        "output_driver": "lnA",
+        "baseline": {"label": "Baseline: every driver continues its 2019-2022 compound growth"},
+        "low_carbon": {
+            "label": "Low-carbon (illustrative): output +5%/yr, employment -1%/yr, "
+            "energy efficiency +5%/yr, R&D +7%/yr",
+            **low,
+        },
+        "enhanced": {
+            "label": "Enhanced (illustrative): as low-carbon with energy efficiency +8%/yr "
+            "and R&D +10%/yr",
+            **dict(low, lnT=0.08, lnRE=0.1),
+        },
+    }
