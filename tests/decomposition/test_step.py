@@ -175,3 +175,39 @@ def test_run_kaya_reads_the_scope_through_the_resolver() -> None:
             energy_to_gj=lambda e: e,
         )
     assert exc.value.key == "decomposition.identity" and "population[region]" in str(exc.value)
+
+
+def test_run_with_a_region_column_is_a_multi_region_decomposition() -> None:
+    co2, energy, output = lmdi_tables()
+    # region S: sector 26 appears in 2016 (nothing in 2015)
+    s_co2 = co2[co2["year"] > 2015].assign(region="S")
+    s_energy = energy[energy["year"] > 2015].assign(region="S")
+    s_out = output.assign(region="S", value=output["value"].where(output["year"] > 2015, 0.0))
+    co2 = pd.concat([co2.assign(region="N"), s_co2], ignore_index=True)
+    energy = pd.concat([energy.assign(region="N"), s_energy], ignore_index=True)
+    output = pd.concat([output.assign(region="N"), s_out], ignore_index=True)
+    study = _Study(["26", "39"], [2015, 2016, 2017], output.assign(variable="output_value"), energy)
+
+    def to_gj(rows: pd.DataFrame) -> pd.DataFrame:  # as accounting's activity_gj: no region
+        return rows[["year", "sector", "fuel", "value"]].assign(unit="GJ")
+
+    res = step.run(
+        study,  # type: ignore[arg-type]
+        parse_decomposition(None),
+        resolver=lambda v, s: pd.Series(dtype=float),
+        co2_by_fuel=co2,
+        energy_to_gj=to_gj,
+    )
+    assert res.keys == ("region", "sector") and "region_share" in res.effects_names
+    eff = res.effects
+    first = eff[(eff["period_start"] == 2015) & (eff["period_end"] == 2016)]
+    appear = first[first["region"] == "S"].set_index(["sector", "effect"])["additive"]
+    # the region had no output in 2015: its whole 2016 CO2 is the region-share effect
+    c16 = 20 * 0.095 + 25 * 0.056 + 22 * 0.056
+    assert appear[("total", "region_share")] == pytest.approx(c16, rel=1e-12)
+    others = [x for x in res.effects_names if x != "region_share"]
+    assert all(appear[("total", x)] == 0.0 for x in others)
+    sums = eff.groupby(["period_start", "period_end", "region", "sector"])["additive"].sum()
+    changes = res.totals.set_index(["period_start", "period_end", "region", "sector"])["change"]
+    assert (sums - changes).abs().max() < 1e-9
+    assert res.insensitivity.insensitive

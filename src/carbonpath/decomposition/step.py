@@ -37,9 +37,21 @@ STUDY_FILE = "study.toml"
 def member_output(
     economy: pd.DataFrame, members: Sequence[str], years: Sequence[int]
 ) -> pd.DataFrame:
-    """Output value (yuan) of the member sectors in the study years: year, sector, value."""
-    output = economy.loc[economy["variable"] == "output_value", ["year", "sector", "value"]]
+    """Output value (yuan) of the member sectors in the study years: year, (region,)
+    sector, value."""
+    cols = ["year", *(["region"] if "region" in economy.columns else []), "sector", "value"]
+    output = economy.loc[economy["variable"] == "output_value", cols]
     return output[output["sector"].isin(members) & output["year"].isin(years)]
+
+
+def _in_gj(
+    rows: pd.DataFrame, energy_to_gj: Callable[[pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    """``energy_to_gj(rows)``, keeping the rows' region (the conversion is row by row)."""
+    gj = energy_to_gj(rows)
+    if "region" in rows.columns and "region" not in gj.columns:
+        gj = gj.assign(region=rows["region"].to_numpy())
+    return gj
 
 
 def _check_period_years(settings: DecompositionSettings, data_years: list[int]) -> None:
@@ -198,6 +210,6 @@ def run(
     energy = None
     if study.energy is not None:
         rows = study.energy[study.energy["sector"].isin(members)]
-        energy = energy_to_gj(rows[rows["year"].isin(years)])
+        energy = _in_gj(rows[rows["year"].isin(years)], energy_to_gj)
     output = member_output(study.economy, members, years)
     return decompose_tables(settings, co2, output, energy)
