@@ -68,6 +68,7 @@ def test_periods_forms_and_typed_identity() -> None:
         ({"quantity": "energy"}, "decomposition.quantity", "needs a user identity"),
         ({"quantity": "Energy!"}, "decomposition.quantity", "not a variable name"),
         ({"region_share": 1}, "decomposition.region_share", "true or false"),
+        ({"scope": ""}, "decomposition.scope", "is not a scope"),
     ],
 )
 def test_errors_carry_key(raw: dict, key: str, words: str) -> None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainSerializer, PlainValidator, ValidationInfo, model_validator
+from pydantic import PlainSerializer, PlainValidator, ValidationInfo, model_validator
 
 from carbonpath.core.errors import InputError
 from carbonpath.core.limits import MAX_PERIODS, YEAR_MAX, YEAR_MIN
@@ -108,6 +108,14 @@ def _name(value: object) -> str:
     return value
 
 
+def _scope(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError(
+            f"scope {value!r} is not a scope", 'name a scope such as "region" or "modern"'
+        )
+    return value
+
+
 class DecompositionSettings(SettingsModel):
     """``[decomposition]``: LMDI-I periods, the zero rule and the identity."""
 
@@ -120,7 +128,7 @@ class DecompositionSettings(SettingsModel):
     identity: Annotated[
         Identity, PlainValidator(_identity), PlainSerializer(lambda i: i.to_setting())
     ] = SECTORAL
-    scope: Annotated[str, Field(min_length=1, max_length=200)] = "region"
+    scope: Annotated[str, PlainValidator(_scope)] = "region"
     region_share: bool = True
 
     @model_validator(mode="after")
