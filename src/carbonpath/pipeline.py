@@ -123,84 +123,68 @@ def _run_stirpat(ctx: RunContext) -> Any:
 
 
 def _member_output(study: Study) -> pd.DataFrame:
-    output = study.economy.loc[
-        study.economy["variable"] == "output_value", ["year", "sector", "value"]
-    ]
-    return output[output["sector"].isin(study.members) & output["year"].isin(study.years)]
+    from carbonpath.decomposition.step import member_output
+
+    return member_output(study.economy, study.members, study.years)
 
 
 def _skip_decomposition(study: Study) -> str | None:
+    if study.config["decomposition"].identity.kind != "sectoral":
+        return None
     if _member_output(study)["value"].notna().sum() == 0:
         return (
             "no output_value in economy.csv: the activity and structure effects "
             "need output by sector"
         )
-    if study.config.get("decomposition") is None:
-        return "study.toml has no [decomposition] section"
     return None
 
 
 def _run_decomposition(ctx: RunContext) -> Any:
-    from carbonpath.pathways import step as pw
+    from carbonpath.accounting.emissions import activity_gj
+    from carbonpath.decomposition import step as decomposition
 
     study = ctx.study
-    acc = ctx.results["emissions"]
-    co2_fuel = pd.DataFrame(acc.to_dict()["by_fuel"])
-    co2_fuel = co2_fuel[co2_fuel["sector"].isin(study.members)]
-    energy = None
-    if study.energy is not None:
-        from carbonpath.accounting.emissions import activity_gj
-
-        energy = study.energy[study.energy["sector"].isin(study.members)]
-        energy = energy[energy["year"].isin(study.years)]
-        energy = activity_gj(energy, study.factors)
-    return pw.run_decomposition(
-        co2_fuel, energy, _member_output(study), {"decomposition": study.config["decomposition"]}
+    return decomposition.run(
+        study,
+        study.config["decomposition"],
+        resolver=ctx.resolver,
+        co2_by_fuel=ctx.results["emissions"].by_fuel,
+        energy_to_gj=lambda energy: activity_gj(energy, study.factors),
     )
 
 
 def _skip_targets(study: Study) -> str | None:
-    return None if study.config.get("targets") else "study.toml declares no [[targets]]"
+    return None if study.config["targets"].targets else "study.toml declares no [[targets]]"
 
 
 def _run_targets(ctx: RunContext) -> Any:
     """Feed each target the CO2 and output-value series of its scope."""
-    from carbonpath.pathways import step as pw
+    from carbonpath.pathways import step as pathways
 
-    targets_cfg = ctx.study.config["targets"]
-    years = ctx.study.years
-    scopes = sorted({t.get("scope", "modern") for t in targets_cfg})
-    co2 = {s: ctx.resolver("co2", s).reindex(years) for s in scopes}
-    output = {s: ctx.resolver("output_value", s).reindex(years) for s in scopes}
-    return pw.run_targets({"targets": targets_cfg}, co2, output)
+    study = ctx.study
+    return pathways.run_targets(study, study.config["targets"], resolver=ctx.resolver)
 
 
 def _skip_scenarios(study: Study) -> str | None:
-    if not study.config.get("scenarios"):
-        return "no [scenarios] section"
     return _skip_stirpat(study) and "scenarios need the STIRPAT model ([stirpat])"
 
 
 def _run_scenarios(ctx: RunContext) -> Any:
     """Project with the fitted ridge elasticities (B) and the bootstrap draws."""
-    from carbonpath.pathways import step as pw
+    from carbonpath.pathways import step as pathways
 
     cfg = ctx.study.config
     stirpat = ctx.results["stirpat"]
-    elasticities = {t: float(b) for t, b in stirpat.ridge.params.drop("const").items()}
-    drivers = stirpat.data.set_index("year")[list(elasticities)]
-    years = list(drivers.index)
-    scope = cfg["scenarios"].get("scope", "modern")
-    co2 = ctx.resolver("co2", scope).reindex(years)
-    output = ctx.resolver("output_value", scope).reindex(years)
-    return pw.run_scenarios(
-        {"scenarios": cfg["scenarios"], "stirpat": cfg["stirpat"].model_dump(mode="json")},
-        drivers,
-        co2,
-        elasticities,
-        stirpat.bootstrap_draws,
-        output,
-        cfg.get("targets") or [],
+    elasticities = stirpat.ridge.params.drop("const").astype(float)
+    drivers = stirpat.data.set_index("year")[list(elasticities.index)]
+    return pathways.run_scenarios(
+        ctx.study,
+        cfg["scenarios"],
+        resolver=ctx.resolver,
+        targets=cfg["targets"],
+        elasticities=elasticities,
+        drivers=drivers,
+        bootstrap=stirpat.bootstrap_draws,
     )
 
 

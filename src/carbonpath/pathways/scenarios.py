@@ -91,6 +91,8 @@ class Projection:
     peaks: pd.DataFrame
     driver_paths: pd.DataFrame
     n_bootstrap: int
+    #: the path of every bootstrap draw by scenario (years x B; B = 0 without draws)
+    draws: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _bootstrap_matrix(
@@ -115,6 +117,123 @@ def _bootstrap_matrix(
     return arr
 
 
+def _terms(elasticities: Mapping[str, float]) -> tuple[list[str], list[str], np.ndarray]:
+    """All terms, the driver terms (constants dropped) and their elasticities b_j."""
+    all_names = [str(k) for k in elasticities]
+    names = [n for n in all_names if n.lower() not in CONSTANT_NAMES]
+    if not names:
+        raise InputError("no elasticities given", fix="fit the STIRPAT model first")
+    b = np.array([float(elasticities[n]) for n in names])
+    if not np.all(np.isfinite(b)):
+        raise InputError("an elasticity is missing or infinite", fix="check the STIRPAT fit")
+    return all_names, names, b
+
+
+def _levels(drivers: pd.DataFrame, names: list[str], cols: list[str]) -> pd.DataFrame:
+    """Driver levels by year: the level column (``A``) or exp of the log column (``lnA``)."""
+    import pandas as pd
+
+    levels = {}
+    for n, col in zip(names, cols, strict=True):
+        if col in drivers.columns:
+            levels[col] = drivers[col].astype(float)
+        elif n in drivers.columns:  # a log column (e.g. lnA): back to levels
+            levels[col] = np.exp(drivers[n].astype(float))
+        else:
+            raise InputError(
+                f"driver data lack a column for {n}",
+                fix=f"give driver levels as columns {cols} (or logs as {names})",
+            )
+    d = pd.DataFrame(levels, index=drivers.index).dropna()
+    d.index = d.index.astype(int)
+    return d
+
+
+def _anchor(d: pd.DataFrame, co2: pd.Series, horizon: int) -> tuple[int, float]:
+    """t0 = the last year with CO2 and driver data, and C_t0 > 0."""
+    c = co2.dropna().astype(float)
+    c.index = c.index.astype(int)
+    common = sorted(set(d.index) & set(c.index))
+    if not common:
+        raise InputError("CO2 and drivers share no year", fix="check the data years")
+    t0 = int(common[-1])
+    c0 = float(c.loc[t0])
+    if c0 <= 0:
+        raise InputError(f"CO2 in the anchor year {t0} is not positive")
+    if horizon <= t0:
+        raise InputError(
+            f"horizon {horizon} is not after the last data year {t0}",
+            fix=f"set a horizon after {t0}",
+        )
+    return t0, c0
+
+
+def _rates(
+    spec: ScenarioSpec, names: list[str], cols: list[str], trends: dict[str, float], window: str
+) -> tuple[np.ndarray, list[str]]:
+    """The scenario's annual rate g_j of each driver ("trend" or absent: the recent
+    trend) and where each came from."""
+    rates = np.empty(len(names))
+    sources: list[str] = []
+    for j, (n, col) in enumerate(zip(names, cols, strict=True)):
+        given = spec.rates.get(n, "trend")
+        if isinstance(given, str):
+            if given != "trend":
+                raise InputError(
+                    f"scenario '{spec.name}' rate for {n} is '{given}'",
+                    fix="give a number (0.05 = 5% a year) or 'trend'",
+                )
+            rates[j] = trends[col]
+            sources.append(f"trend {window}")
+        else:
+            rates[j] = float(given)
+            sources.append("given")
+        if not rates[j] > -1.0:
+            raise InputError(
+                f"scenario '{spec.name}' growth rate for {n} is {rates[j]}, not above -100%",
+                fix="give an annual rate above -1",
+            )
+    return rates, sources
+
+
+def _path(
+    rates: np.ndarray, b: np.ndarray, draws: np.ndarray | None, c0: float, steps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """ln X_jt - ln X_j,t0 = (t - t0) ln(1 + g_j); C_t = C_t0 exp(sum_j b_j dlnX_jt),
+    and the same for every bootstrap row of b (years x B), or None."""
+    log_growth = np.log1p(rates)  # ln(1 + g_j)
+    dlnx = np.outer(steps, log_growth)  # (years x p): ln X_jt - ln X_j,t0
+    co2_path = c0 * np.exp(dlnx @ b)
+    sims = c0 * np.exp(dlnx @ draws.T) if draws is not None else None  # (years x B)
+    return dlnx, co2_path, sims
+
+
+def _interval(sims: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """2.5/97.5 percentiles over the draws by year (NaN without draws)."""
+    if sims is None:
+        nan = np.full(n, np.nan)
+        return nan, nan
+    lo, hi = np.percentile(sims, INTERVAL_PERCENTILES, axis=1)
+    return lo, hi
+
+
+def peak(years: np.ndarray, path: np.ndarray, horizon: int) -> dict[str, object]:
+    """The peak of a path: its maximum when it is above the horizon's value (else none)."""
+    k_max = int(np.argmax(path))
+    peaked = path[k_max] > path[-1]
+    if not peaked:
+        note = f"no peak by {horizon}"
+    elif k_max == 0:
+        note = "already falling from the last data year"
+    else:
+        note = "peaks within the horizon"
+    return {
+        "peak_year": int(years[k_max]) if peaked else None,
+        "peak_co2_t": float(path[k_max]) if peaked else None,
+        "note": note,
+    }
+
+
 def project(
     drivers: pd.DataFrame,
     co2: pd.Series,
@@ -135,100 +254,35 @@ def project(
     """
     import pandas as pd
 
-    all_names = [str(k) for k in elasticities]
-    names = [n for n in all_names if n.lower() not in CONSTANT_NAMES]
-    if not names:
-        raise InputError("no elasticities given", fix="fit the STIRPAT model first")
-    b = np.array([float(elasticities[n]) for n in names])
-    if not np.all(np.isfinite(b)):
-        raise InputError("an elasticity is missing or infinite", fix="check the STIRPAT fit")
+    all_names, names, b = _terms(elasticities)
     draws = _bootstrap_matrix(bootstrap, names, all_names)
     cols = [driver_level_name(n) for n in names]
-    levels = {}
-    for n, col in zip(names, cols, strict=True):
-        if col in drivers.columns:
-            levels[col] = drivers[col].astype(float)
-        elif n in drivers.columns:  # a log column (e.g. lnA): back to levels
-            levels[col] = np.exp(drivers[n].astype(float))
-        else:
-            raise InputError(
-                f"driver data lack a column for {n}",
-                fix=f"give driver levels as columns {cols} (or logs as {names})",
-            )
-    d = pd.DataFrame(levels, index=drivers.index).dropna()
-    d.index = d.index.astype(int)
-    c = co2.dropna().astype(float)
-    c.index = c.index.astype(int)
-    common = sorted(set(d.index) & set(c.index))
-    if not common:
-        raise InputError("CO2 and drivers share no year", fix="check the data years")
-    t0 = int(common[-1])
-    c0 = float(c.loc[t0])
-    if c0 <= 0:
-        raise InputError(f"CO2 in the anchor year {t0} is not positive")
-    if horizon <= t0:
-        raise InputError(
-            f"horizon {horizon} is not after the last data year {t0}",
-            fix=f"set a horizon after {t0}",
-        )
+    d = _levels(drivers, names, cols)
+    t0, c0 = _anchor(d, co2, horizon)
     trends = trend_rates(d, t0, trend_years)
     years = np.arange(t0, horizon + 1)
     steps = (years - t0).astype(float)
-
-    path_rows: list[dict[str, object]] = []
-    assumption_rows: list[dict[str, object]] = []
-    peak_rows: list[dict[str, object]] = []
-    driver_rows: list[dict[str, object]] = []
-    seen: set[str] = set()
+    rows: dict[str, list[dict[str, object]]] = {k: [] for k in ("path", "assume", "peak", "driver")}
+    sims_by: dict[str, np.ndarray] = {}
     for spec in scenarios:
-        if spec.name in seen:
-            raise InputError(f"scenario '{spec.name}' is defined twice")
-        seen.add(spec.name)
-        unknown = [k for k in spec.rates if k not in names]
-        if unknown:
-            raise InputError(
-                f"scenario '{spec.name}' sets unknown driver(s) {unknown}",
-                fix=f"use drivers among {names}",
-            )
-        rates = np.empty(len(names))
-        for j, (n, col) in enumerate(zip(names, cols, strict=True)):
-            given = spec.rates.get(n, "trend")
-            if isinstance(given, str):
-                if given != "trend":
-                    raise InputError(
-                        f"scenario '{spec.name}' rate for {n} is '{given}'",
-                        fix="give a number (0.05 = 5% a year) or 'trend'",
-                    )
-                rates[j] = trends[col]
-                source = f"trend {t0 - trend_years}-{t0}"
-            else:
-                rates[j] = float(given)
-                source = "given"
-            if not rates[j] > -1.0:
-                raise InputError(
-                    f"scenario '{spec.name}' growth rate for {n} is {rates[j]}, not above -100%",
-                    fix="give an annual rate above -1",
-                )
-            assumption_rows.append(
-                {
-                    "scenario": spec.name,
-                    "label": spec.label,
-                    "driver": n,
-                    "rate": float(rates[j]),
-                    "source": source,
-                    "elasticity": float(b[j]),
-                }
-            )
-        log_growth = np.log1p(rates)  # ln(1 + g_j)
-        dlnx = np.outer(steps, log_growth)  # (years x p): ln X_jt - ln X_j,t0
-        co2_path = c0 * np.exp(dlnx @ b)
-        if draws is not None:
-            sims = c0 * np.exp(dlnx @ draws.T)  # (years x B)
-            lo, hi = np.percentile(sims, INTERVAL_PERCENTILES, axis=1)
-        else:
-            lo = hi = np.full(len(years), np.nan)
+        _check_spec(spec, names, sims_by)
+        rates, sources = _rates(spec, names, cols, trends, f"{t0 - trend_years}-{t0}")
+        rows["assume"] += [
+            {
+                "scenario": spec.name,
+                "label": spec.label,
+                "driver": n,
+                "rate": float(rates[j]),
+                "source": sources[j],
+                "elasticity": float(b[j]),
+            }
+            for j, n in enumerate(names)
+        ]
+        dlnx, co2_path, sims = _path(rates, b, draws, c0, steps)
+        sims_by[spec.name] = sims if sims is not None else np.empty((len(years), 0))
+        lo, hi = _interval(sims, len(years))
         for k, year in enumerate(years):
-            path_rows.append(
+            rows["path"].append(
                 {
                     "year": int(year),
                     "scenario": spec.name,
@@ -237,49 +291,45 @@ def project(
                     "hi": float(hi[k]),
                 }
             )
-            for j, col in enumerate(cols):
-                driver_rows.append(
-                    {
-                        "year": int(year),
-                        "scenario": spec.name,
-                        "driver": names[j],
-                        "level": float(d.loc[t0, col]) * float(np.exp(dlnx[k, j])),
-                    }
-                )
-        k_max = int(np.argmax(co2_path))
-        peaked = co2_path[k_max] > co2_path[-1]
-        peak_rows.append(
-            {
-                "scenario": spec.name,
-                "peak_year": int(years[k_max]) if peaked else None,
-                "peak_co2_t": float(co2_path[k_max]) if peaked else None,
-                "note": (
-                    (
-                        "already falling from the last data year"
-                        if k_max == 0
-                        else "peaks within the horizon"
-                    )
-                    if peaked
-                    else f"no peak by {horizon}"
-                ),
-            }
-        )
+            rows["driver"] += [
+                {
+                    "year": int(year),
+                    "scenario": spec.name,
+                    "driver": names[j],
+                    "level": float(d.loc[t0, col]) * float(np.exp(dlnx[k, j])),
+                }
+                for j, col in enumerate(cols)
+            ]
+        rows["peak"].append({"scenario": spec.name, **peak(years, co2_path, horizon)})
     return Projection(
         anchor_year=t0,
         anchor_co2_t=c0,
         horizon=int(horizon),
         trend_years=int(trend_years),
-        paths=pd.DataFrame(path_rows, columns=["year", "scenario", "co2_t", "lo", "hi"]),
+        paths=pd.DataFrame(rows["path"], columns=["year", "scenario", "co2_t", "lo", "hi"]),
         assumptions=pd.DataFrame(
-            assumption_rows, columns=["scenario", "label", "driver", "rate", "source", "elasticity"]
+            rows["assume"],
+            columns=["scenario", "label", "driver", "rate", "source", "elasticity"],
         ),
         # object dtype keeps peak_year an int (or None) instead of a float with NaN
         peaks=pd.DataFrame(
-            peak_rows, columns=["scenario", "peak_year", "peak_co2_t", "note"], dtype=object
+            rows["peak"], columns=["scenario", "peak_year", "peak_co2_t", "note"], dtype=object
         ),
-        driver_paths=pd.DataFrame(driver_rows, columns=["year", "scenario", "driver", "level"]),
+        driver_paths=pd.DataFrame(rows["driver"], columns=["year", "scenario", "driver", "level"]),
         n_bootstrap=0 if draws is None else int(draws.shape[0]),
+        draws=sims_by,
     )
+
+
+def _check_spec(spec: ScenarioSpec, names: list[str], seen: Mapping[str, object]) -> None:
+    if spec.name in seen:
+        raise InputError(f"scenario '{spec.name}' is defined twice")
+    unknown = [k for k in spec.rates if k not in names]
+    if unknown:
+        raise InputError(
+            f"scenario '{spec.name}' sets unknown driver(s) {unknown}",
+            fix=f"use drivers among {names}",
+        )
 
 
 def intensity_paths(

@@ -86,6 +86,85 @@ def _clean_series(series: pd.Series, what: str) -> pd.Series:
     return s
 
 
+def _check_request(
+    kind: str, reduction: float, base_year: int, target_year: int, trend_years: int
+) -> None:
+    if kind not in TARGET_TYPES:
+        raise InputError(f"unknown target type '{kind}'", fix="use 'intensity' or 'absolute'")
+    if not (0.0 < reduction < 1.0):
+        raise InputError(
+            f"reduction {reduction} is not a fraction between 0 and 1",
+            fix="write 20% as 0.20",
+        )
+    if target_year <= base_year:
+        raise InputError(
+            f"target year {target_year} is not after base year {base_year}",
+            fix="the target year must come after the base year",
+        )
+    if trend_years < 1:
+        raise InputError("trend_years must be at least 1")
+
+
+def _years_in_data(s: pd.Series, base_year: int, trend_years: int) -> tuple[float, int, int]:
+    """The base value, the last data year and the trend window's start (all in the data)."""
+    years = list(s.index)
+    if base_year not in s.index:
+        raise InputError(
+            f"base year {base_year} is outside the data ({years[0]}-{years[-1]})",
+            fix="choose a base year with data",
+        )
+    base_value = float(s.loc[base_year])
+    if base_value <= 0:
+        raise InputError(f"the base-year value is {base_value}, not positive")
+    last_year = int(years[-1])
+    if last_year <= base_year:
+        raise InputError(
+            f"no data after the base year {base_year} (last data year {last_year})",
+            fix="add data for later years",
+        )
+    start_year = last_year - trend_years
+    if start_year not in s.index:
+        raise InputError(
+            f"the trend window of {trend_years} years needs data for {start_year}",
+            fix=f"set trend_years to at most {last_year - years[0]} or add data",
+        )
+    return base_value, last_year, start_year
+
+
+def _outlook(
+    s: pd.Series, target_year: int, last_year: int, target_value: float, trend_rate: float
+) -> dict[str, object]:
+    """Required rate, trend projection and status (target ahead), or the observed value
+    at the target year (target year within the data)."""
+    last_value = float(s.loc[last_year])
+    if target_year > last_year:
+        horizon = target_year - last_year
+        required = compound_rate(last_value, target_value, horizon)
+        meets = trend_rate <= required
+        projected = last_value * (1.0 + trend_rate) ** horizon
+        return {
+            "required_rate": required,
+            "trend_meets_requirement": meets,
+            "projected_value": projected,
+            "projected_meets_target": projected <= target_value,
+            "observed_target_value": None,
+            "status": "on_track" if meets else "off_track",
+        }
+    out: dict[str, object] = {
+        "required_rate": None,
+        "trend_meets_requirement": None,
+        "projected_value": None,
+        "projected_meets_target": None,
+        "observed_target_value": None,
+        "status": "no_data_for_target_year",
+    }
+    if target_year in s.index:
+        observed = float(s.loc[target_year])
+        out["observed_target_value"] = observed
+        out["status"] = "met" if observed <= target_value else "missed"
+    return out
+
+
 def track_target(
     series: pd.Series,
     *,
@@ -104,67 +183,12 @@ def track_target(
     trend, counted back from the last data year; the year last - w must be in the
     data.  Raises ``InputError`` when a year is outside the data.
     """
-    if kind not in TARGET_TYPES:
-        raise InputError(f"unknown target type '{kind}'", fix="use 'intensity' or 'absolute'")
-    if not (0.0 < reduction < 1.0):
-        raise InputError(
-            f"reduction {reduction} is not a fraction between 0 and 1",
-            fix="write 20% as 0.20",
-        )
-    if target_year <= base_year:
-        raise InputError(
-            f"target year {target_year} is not after base year {base_year}",
-            fix="the target year must come after the base year",
-        )
-    if trend_years < 1:
-        raise InputError("trend_years must be at least 1")
+    _check_request(kind, reduction, base_year, target_year, trend_years)
     s = _clean_series(series, name)
-    years = list(s.index)
-    if base_year not in s.index:
-        raise InputError(
-            f"base year {base_year} is outside the data ({years[0]}-{years[-1]})",
-            fix="choose a base year with data",
-        )
-    base_value = float(s.loc[base_year])
-    if base_value <= 0:
-        raise InputError(f"the base-year value is {base_value}, not positive")
-    last_year = int(years[-1])
-    if last_year <= base_year:
-        raise InputError(
-            f"no data after the base year {base_year} (last data year {last_year})",
-            fix="add data for later years",
-        )
+    base_value, last_year, start_year = _years_in_data(s, base_year, trend_years)
     last_value = float(s.loc[last_year])
-    start_year = last_year - trend_years
-    if start_year not in s.index:
-        raise InputError(
-            f"the trend window of {trend_years} years needs data for {start_year}",
-            fix=f"set trend_years to at most {last_year - years[0]} or add data",
-        )
     trend_rate = compound_rate(float(s.loc[start_year]), last_value, trend_years)
     target_value = base_value * (1.0 - reduction)
-    progress = last_value / base_value - 1.0
-    share = (base_value - last_value) / (base_value - target_value)
-
-    if target_year > last_year:
-        horizon = target_year - last_year
-        required = compound_rate(last_value, target_value, horizon)
-        meets = trend_rate <= required
-        projected = last_value * (1.0 + trend_rate) ** horizon
-        projected_meets = projected <= target_value
-        observed = None
-        status = "on_track" if meets else "off_track"
-    else:
-        required = None
-        meets = None
-        projected = None
-        projected_meets = None
-        if target_year in s.index:
-            observed = float(s.loc[target_year])
-            status = "met" if observed <= target_value else "missed"
-        else:
-            observed = None
-            status = "no_data_for_target_year"
     return TargetProgress(
         name=name,
         type=kind,
@@ -176,17 +200,12 @@ def track_target(
         target_value=target_value,
         last_year=last_year,
         last_value=last_value,
-        progress=progress,
-        share_achieved=share,
-        required_rate=required,
+        progress=last_value / base_value - 1.0,
+        share_achieved=(base_value - last_value) / (base_value - target_value),
         trend_start_year=start_year,
         trend_years=int(trend_years),
         trend_rate=trend_rate,
-        trend_meets_requirement=meets,
-        projected_value=projected,
-        projected_meets_target=projected_meets,
-        observed_target_value=observed,
-        status=status,
+        **_outlook(s, target_year, last_year, target_value, trend_rate),  # type: ignore[arg-type]
     )
 
 

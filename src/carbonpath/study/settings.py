@@ -15,9 +15,10 @@ from typing import Any
 from carbonpath.accounting.settings import parse_accounting
 from carbonpath.core.errors import StudyError, suggest
 from carbonpath.core.settings import parse
+from carbonpath.decomposition.settings import parse_decomposition
 from carbonpath.index.settings import parse_index
 from carbonpath.io import yearbook
-from carbonpath.pathways import step as pathways_step
+from carbonpath.pathways.settings import check_against, parse_scenarios, parse_targets
 from carbonpath.quality.settings import parse_quality
 from carbonpath.stirpat.settings import parse_stirpat
 from carbonpath.study.core_settings import DEFAULT_FILES, REPORT_FORMATS, CoreSettings
@@ -70,7 +71,9 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
     # analysis sections: parsed by their families (defaults filled in)
     for section, parse_section in SECTION_PARSERS.items():
         cfg[section] = parse_section(raw.get(section), raw)
-    sub = {k: raw[k] for k in (*PATHWAY_SECTIONS, "stirpat") if k in raw}
-    cfg.update(pathways_step.validate_config(sub))
+    cfg["decomposition"] = parse_decomposition(raw.get("decomposition"))
+    cfg["targets"] = parse_targets(raw.get("targets"))
+    cfg["scenarios"] = parse_scenarios(raw.get("scenarios"))
+    check_against(cfg["scenarios"], cfg["years"], tuple(cfg["stirpat"].regressors))
     cfg["sections_given"] = sorted(k for k in raw if k in SECTION_PARSERS or k in PATHWAY_SECTIONS)
     return cfg
