@@ -181,21 +181,26 @@ def style_context(info: StyleInfo | None = None) -> Iterator[StyleInfo]:
         yield info
 
 
-def layout_bbox(fig: Figure) -> Bbox:
+def layout_bbox(fig: Figure, dpi: float | None = None) -> Bbox:
     """The area to save, in inches: the tight bounding box plus ``savefig.pad_inches``.
 
-    Computed once per figure with an Agg renderer at the figure's dpi and then used for
-    every format, so a figure is laid out once however many files are written (a
-    ``bbox_inches="tight"`` save lays it out again per format).  The SVG and the PNG of a
-    figure therefore share one size.
+    Computed once per figure with an Agg renderer at ``dpi`` (the PNG's; default the
+    figure's) and then used for every format, so a figure is laid out once however many
+    files are written (a ``bbox_inches="tight"`` save lays it out again per format).
+    The SVG and the PNG of a figure therefore share one size.
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    renderer = FigureCanvasAgg(fig).get_renderer()
     pad = matplotlib.rcParams["savefig.pad_inches"]
     pad = pad if isinstance(pad, int | float) else 0.05
-    return fig.get_tightbbox(renderer).padded(pad)
+    own = fig.dpi
+    try:
+        fig.dpi = dpi or own
+        box = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
+    finally:
+        fig.dpi = own
+    return box.padded(pad)
 
 
 def figure_svg(fig: Figure, bbox: Bbox | None = None) -> bytes:
@@ -217,7 +222,7 @@ def figure_png(fig: Figure, dpi: int = DEFAULT_DPI, bbox: Bbox | None = None) ->
         png,
         format="png",
         dpi=dpi,
-        bbox_inches=bbox or layout_bbox(fig),
+        bbox_inches=bbox or layout_bbox(fig, dpi),
         metadata={"Software": PNG_SOFTWARE},
     )
     return png.getvalue()
@@ -227,7 +232,7 @@ def figure_files(
     fig: Figure, dpi: int = DEFAULT_DPI, formats: tuple[str, ...] = ("svg", "png")
 ) -> tuple[bytes, ...]:
     """The bytes of ``fig`` in each of ``formats`` ("svg", "png"), laid out once."""
-    bbox = layout_bbox(fig)
+    bbox = layout_bbox(fig, dpi)
     return tuple(
         figure_svg(fig, bbox) if f == "svg" else figure_png(fig, dpi, bbox) for f in formats
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.text import display_text
+from carbonpath.core.units import TCE_GJ
 from carbonpath.report.html.format import fmt_num
 from carbonpath.report.html.tables import Table
 
@@ -145,6 +146,7 @@ def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
         years=f"{years[0]}-{years[1]}" if len(years) == 2 else "",
         version=str(d.get("carbonpath_version") or ""),
         sections=build_sections(d, folder),
+        tce_gj=TCE_GJ,
     )
 
 
