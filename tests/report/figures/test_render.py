@@ -15,7 +15,7 @@ import pytest
 
 from carbonpath.report import figures, style
 from carbonpath.results import Results
-from tests.report.studies import results_for
+from tests.report.studies import no_analyses, results_for
 
 ALL = [
     "value_added_gdp_share",
@@ -138,17 +138,6 @@ def test_default_dpi_is_200() -> None:
     assert figures.report_dpi({"settings": {"report": {"dpi": "x"}}}) == 200
 
 
-def no_analyses() -> Results:
-    """The full study's metadata, settings and quality, with every analysis skipped."""
-    real = results_for("full")
-    return Results(
-        study=real.study,
-        settings=real.settings,
-        quality=real.quality,
-        skipped={"emissions": "no energy data"},
-    )
-
-
 def test_everything_skipped_without_results(tmp_path: Path) -> None:
     manifest = figures.write_figures(no_analyses(), tmp_path)
     assert [m["name"] for m in manifest] == ALL
@@ -214,7 +203,7 @@ def test_byte_identical_across_processes(tmp_path: Path) -> None:
     code = (
         "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
         "from pathlib import Path\n"
-        "from tests.report.studies import results_for\n"
+        "from tests.report.studies import no_analyses, results_for\n"
         "from carbonpath.report import figures\n"
         "figures.write_figures(results_for('cjk'), Path(sys.argv[3]))\n"
     )

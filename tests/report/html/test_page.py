@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from carbonpath.report import html as report_html
-from tests.report.figures.test_render import no_analyses
 from tests.report.html.conftest import section_text
-from tests.report.studies import results_for
+from tests.report.studies import no_analyses, results_for
 
 SECTIONS = [
     "summary",
