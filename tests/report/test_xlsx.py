@@ -37,6 +37,22 @@ def test_one_sheet_per_table(book) -> None:
     assert listed == [(xlsx.sheet_names(list(tables))[n], n) for n in tables]
 
 
+def _check_cell(got: object, want: object) -> None:
+    """A workbook cell holds the table's value: numbers as numbers, text neutralised."""
+    if isinstance(want, float) and math.isnan(want):
+        assert got is None
+    elif isinstance(want, bool):
+        assert got is want
+    elif isinstance(want, int | float):
+        assert isinstance(got, int | float) and not isinstance(got, bool)
+        # not rounded: openpyxl writes 16 significant digits (Excel keeps 15)
+        assert got == pytest.approx(want, rel=1e-15, abs=0)
+    elif want is None or want == "":
+        assert got is None  # an empty text cell is an empty cell
+    elif isinstance(want, str):
+        assert got == (("'" + want) if want[:1] in "=+-@" else want)
+
+
 def test_values_headers_and_frozen_row(book) -> None:
     results, _path, wb = book
     names = xlsx.sheet_names(list(results.tables()))
@@ -50,20 +66,7 @@ def test_values_headers_and_frozen_row(book) -> None:
         assert len(rows) == len(frame) + 1
         for i, rec in enumerate(frame.itertuples(index=False), start=1):
             for got, want in zip(rows[i], rec, strict=True):
-                if isinstance(want, float) and math.isnan(want):
-                    assert got is None
-                elif isinstance(want, bool):
-                    assert got is want
-                elif isinstance(want, int | float):
-                    assert isinstance(got, int | float) and not isinstance(got, bool)
-                    # not rounded: openpyxl writes 16 significant digits (Excel keeps 15)
-                    assert got == pytest.approx(want, rel=1e-15, abs=0)
-                elif want is None:
-                    assert got is None
-                elif isinstance(want, str) and not want:
-                    assert got is None  # an empty text cell is an empty cell
-                elif isinstance(want, str):
-                    assert got == (("'" + want) if want[:1] in "=+-@" else want)
+                _check_cell(got, want)
 
 
 def test_numbers_are_numeric_cells(book) -> None:
