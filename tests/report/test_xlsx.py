@@ -47,8 +47,8 @@ def _check_cell(got: object, want: object) -> None:
         assert isinstance(got, int | float) and not isinstance(got, bool)
         # not rounded: openpyxl writes 16 significant digits (Excel keeps 15)
         assert got == pytest.approx(want, rel=1e-15, abs=0)
-    elif want is None or want == "":
-        assert got is None  # an empty text cell is an empty cell
+    elif want is None or want is pd.NA or (isinstance(want, str) and not want):
+        assert got is None  # a missing value or an empty text is an empty cell
     elif isinstance(want, str):
         assert got == (("'" + want) if want[:1] in "=+-@" else want)
 
