@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.report.report_fixture import make_results
+from tests.report.studies import results_for
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
@@ -167,7 +167,7 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     base = tmp_path_factory.mktemp("browser")
     out = base / "out"
-    write_html(make_results(hostile=True), out)  # figures drawn in memory
+    write_html(results_for("hostile"), out)  # figures drawn in memory
     report = out / "report.html"
     chrome = Chromium(exe, base / "profile")
     try:

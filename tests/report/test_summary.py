@@ -47,3 +47,14 @@ def test_summary_states_numbers_and_conventions():
     assert lines["Data quality"].startswith("1 error(s) (1 resolved by corrections), 1 warning(s)")
     assert lines["Skipped: scenarios"] == "no [scenarios]"
     assert lines["Warning"] == "small sample"
+
+
+def test_user_text_in_the_summary_is_display_safe():
+    d = {
+        "study": {"title": "T\x1b[31m\u202eevil", "region": "R", "years": [2015, 2016]},
+        "settings": {"seed": 1},
+        "warnings": ["w\u200bx"],
+    }
+    lines = summary_lines(d)
+    assert lines[0] == ("Study", "T [31mevil (R, 2015-2016)")
+    assert ("Warning", "wx") in lines

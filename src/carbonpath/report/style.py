@@ -14,6 +14,8 @@ fonts, sizes and colours, and only reproducible when two runs write the same byt
   English names and the manifest records a note.
 - Determinism: Agg backend, a fixed SVG hash salt, no dates in SVG metadata and a
   fixed ``Software`` entry in PNG metadata, so two runs write byte-identical files.
+- Speed: a figure is laid out once (:func:`layout_bbox`) and saved in every format from
+  that layout; only the drawing itself is repeated per format.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
 
 #: Okabe-Ito colours, ordered so that neighbours contrast; grey added as ninth colour.
 PALETTE: tuple[str, ...] = (
@@ -178,51 +181,67 @@ def style_context(info: StyleInfo | None = None) -> Iterator[StyleInfo]:
         yield info
 
 
-def figure_svg(fig: Figure) -> bytes:
-    """SVG bytes of ``fig``, free of dates and version strings."""
+def layout_bbox(fig: Figure, dpi: float | None = None) -> Bbox:
+    """The area to save, in inches: the tight bounding box plus ``savefig.pad_inches``.
+
+    Computed once per figure with an Agg renderer at ``dpi`` (the PNG's; default the
+    figure's) and then used for every format, so a figure is laid out once however many
+    files are written (a ``bbox_inches="tight"`` save lays it out again per format).
+    The SVG and the PNG of a figure therefore share one size.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    pad = pad if isinstance(pad, int | float) else 0.05
+    own = fig.dpi
+    try:
+        fig.dpi = dpi or own
+        box = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
+    finally:
+        fig.dpi = own
+    return box.padded(pad)
+
+
+def figure_svg(fig: Figure, bbox: Bbox | None = None) -> bytes:
+    """SVG bytes of ``fig`` (the ``bbox`` area, default :func:`layout_bbox`), no dates."""
     svg = io.BytesIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(
+        svg,
+        format="svg",
+        bbox_inches=bbox or layout_bbox(fig),
+        metadata={"Date": None, "Creator": None},
+    )
     return svg.getvalue()
 
 
-def figure_png(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
-    """PNG bytes of ``fig`` at ``dpi``, with a fixed ``Software`` entry and no date."""
+def figure_png(fig: Figure, dpi: int = DEFAULT_DPI, bbox: Bbox | None = None) -> bytes:
+    """PNG bytes of ``fig`` at ``dpi`` (the ``bbox`` area), fixed ``Software``, no date."""
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
+    fig.savefig(
+        png,
+        format="png",
+        dpi=dpi,
+        bbox_inches=bbox or layout_bbox(fig, dpi),
+        metadata={"Software": PNG_SOFTWARE},
+    )
     return png.getvalue()
 
 
+def figure_files(
+    fig: Figure, dpi: int = DEFAULT_DPI, formats: tuple[str, ...] = ("svg", "png")
+) -> tuple[bytes, ...]:
+    """The bytes of ``fig`` in each of ``formats`` ("svg", "png"), laid out once."""
+    bbox = layout_bbox(fig, dpi)
+    return tuple(
+        figure_svg(fig, bbox) if f == "svg" else figure_png(fig, dpi, bbox) for f in formats
+    )
+
+
 def figure_bytes(fig: Figure, dpi: int = DEFAULT_DPI) -> tuple[bytes, bytes]:
-    """(SVG, PNG) bytes of ``fig``, free of dates and version strings.
-
-    Each format computes its own tight bounding box: the SVG renderer measures text at
-    72 dpi from unhinted outlines, Agg at ``dpi`` with hinting, so the two boxes differ
-    by a few hundredths of an inch and cannot be shared without changing the files.
-    """
-    return figure_svg(fig), figure_png(fig, dpi)
-
-
-#: rcParams that describe the process rather than the drawing; never copied to workers.
-_PROCESS_RC = frozenset({"backend", "backend_fallback", "interactive"})
-
-
-def rc_snapshot() -> dict[str, Any]:
-    """The drawing rcParams in effect now (inside ``style_context``), as a plain dict.
-
-    A worker process applies them with :func:`apply_rc_snapshot` so its figures are
-    drawn with exactly the settings of the calling process, user customisations included.
-    """
-    import matplotlib
-
-    return {k: v for k, v in matplotlib.rcParams.items() if k not in _PROCESS_RC}
-
-
-def apply_rc_snapshot(rc: dict[str, Any]) -> None:
-    """Set the global rcParams of this (worker) process to ``rc``."""
-    import matplotlib
-
-    use_agg()
-    matplotlib.rcParams.update(rc)
+    """(SVG, PNG) bytes of ``fig``, laid out once, free of dates and version strings."""
+    svg, png = figure_files(fig, dpi, ("svg", "png"))
+    return svg, png
 
 
 def write_figure_files(folder: Path, name: str, svg: bytes, png: bytes) -> list[str]:

@@ -1,8 +1,15 @@
-"""A short plain-words summary of a run, built from ``results.to_dict()`` only."""
+"""A short plain-words summary of a run, built from ``results.to_dict()`` only.
+
+The CLI prints these lines and the HTML report shows them; user text in them (title,
+region, warnings, skip reasons) passes :func:`carbonpath.core.text.display_text`, so
+it cannot carry terminal control sequences or bidi overrides.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from carbonpath.core.text import display_text
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -13,6 +20,10 @@ def _fmt(x: float | None, digits: int = 1) -> str:
 
 def summary_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, text) pairs: the headline numbers and the conventions used."""
+    return [(display_text(a), display_text(b)) for a, b in _lines(d)]
+
+
+def _lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     st = d["study"]
     lines.append(("Study", f"{st['title']} ({st['region']}, {st['years'][0]}-{st['years'][1]})"))

@@ -1,0 +1,167 @@
+"""The decomposition figure: an LMDI-I waterfall from the first to the last year.
+
+The bars start at ``C^0``, add each additive effect
+``dC_X = sum_ij L(C_ij^T, C_ij^0) ln(X_ij^T / X_ij^0)`` (increases in vermillion,
+decreases in green) and end at ``C^T``; the effects add up exactly to the change
+(Ang 2004).  When only year-to-year periods exist their effects are chained (summed).
+
+Reading: :func:`lmdi_span` is this section's one look into the results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from carbonpath.report.figures.canvas import new_figure
+from carbonpath.report.figures.context import (
+    NEG,
+    POS,
+    Context,
+    FigureSpec,
+    mass_unit,
+    num,
+    plain,
+    spec,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+Period = tuple[int, int]
+
+
+def _period(r: dict[str, Any]) -> Period:
+    return int(r["period_start"]), int(r["period_end"])
+
+
+def _chain(periods: list[Period], start: int, end: int) -> list[Period] | None:
+    """Consecutive periods from ``start`` to ``end`` (the shortest first), or None."""
+    chain, cur = [], start
+    while cur < end:
+        nxt = sorted(p for p in periods if p[0] == cur)
+        if not nxt:
+            return None
+        chain.append(nxt[0])
+        cur = nxt[0][1]
+    return chain
+
+
+def _effect_sums(use: list[dict[str, Any]]) -> dict[str, float]:
+    """Additive effects summed per effect: the ``total`` rows if any, else every sector."""
+    has_total = any(str(r.get("sector")) == "total" for r in use)
+    sums: dict[str, float] = {}
+    for r in use:
+        if (str(r.get("sector")) == "total") == has_total:
+            sums[str(r["effect"])] = sums.get(str(r["effect"]), 0.0) + float(r["additive"])
+    return sums
+
+
+def _end_levels(dec: dict[str, Any], start: int, end: int) -> tuple[float | None, float | None]:
+    """CO2 at ``start`` and at ``end`` from decomposition.totals (the total rows first)."""
+    totals = [r for r in dec.get("totals") or [] if isinstance(r, dict)]
+    rows = [r for r in totals if str(r.get("sector")) == "total"] or totals
+    c0 = c1 = None
+    for r in rows:
+        if str(r.get("sector")) not in ("total", "None"):
+            continue
+        if int(r.get("period_start", -1)) == start:
+            c0 = num(r.get("co2_start"))
+        if int(r.get("period_end", -1)) == end:
+            c1 = num(r.get("co2_end"))
+    return c0, c1
+
+
+def lmdi_span(d: dict[str, Any]) -> dict[str, Any] | None:
+    """The decomposition shown in the waterfall: the widest period, effects summed over sectors.
+
+    Returns {start, end, co2_start, co2_end, effects: [(name, additive t)]} or None.  When
+    only year-to-year periods exist, their additive effects are summed (chaining).
+    """
+    dec = d.get("decomposition")
+    if not isinstance(dec, dict):
+        return None
+    effects = [
+        r
+        for r in dec.get("effects") or []
+        if isinstance(r, dict) and num(r.get("additive")) is not None
+    ]
+    if not effects:
+        return None
+    periods = sorted({_period(r) for r in effects})
+    start, end = min(p[0] for p in periods), max(p[1] for p in periods)
+    use = [r for r in effects if _period(r) == (start, end)]
+    if not use:
+        chain = _chain(periods, start, end)
+        if chain is None:
+            return None
+        use = [r for r in effects if _period(r) in chain]
+    c0, c1 = _end_levels(dec, start, end)
+    return {
+        "start": start,
+        "end": end,
+        "co2_start": c0,
+        "co2_end": c1,
+        "effects": list(_effect_sums(use).items()),
+    }
+
+
+def _draw_waterfall(ctx: Context) -> Figure:
+    span = lmdi_span(ctx.d)
+    assert span is not None
+    effects = span["effects"]
+    c0, c1 = span["co2_start"], span["co2_end"]
+    div, unit = mass_unit([abs(v) for _, v in effects] + [abs(c0 or 0.0), abs(c1 or 0.0)])
+    fig = new_figure(5.6, 3.4)
+    ax = fig.add_subplot()
+    labels: list[str] = []
+    if c0 is not None:
+        ax.bar(0, c0 / div, color="#999999")
+        labels.append(f"CO₂ {span['start']}")
+    level = c0 if c0 is not None else 0.0
+    for name, v in effects:
+        x = len(labels)
+        ax.bar(x, v / div, bottom=level / div, color=NEG if v < 0 else POS)
+        ax.annotate(
+            f"{v / div:+,.1f}",
+            (x, (level + max(v, 0)) / div),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+        )
+        if c0 is not None:  # a dotted connector to the next bar
+            ax.plot(
+                [x - 0.4, x + 1.4],
+                [(level + v) / div] * 2,
+                color="#777777",
+                linewidth=0.6,
+                linestyle=":",
+            )
+        level += v
+        labels.append(plain(name.replace("_", " ")))
+    if c1 is not None:
+        ax.bar(len(labels), c1 / div, color="#999999")
+        labels.append(f"CO₂ {span['end']}")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.margins(y=0.12)
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=30, ha="right")
+    ax.set_ylabel(f"Emissions and effects ({unit})")
+    return fig
+
+
+def specs(ctx: Context) -> list[FigureSpec]:
+    """The decomposition figure, drawable or skipped with the reason."""
+    span = lmdi_span(ctx.d)
+    return [
+        spec(
+            "lmdi_waterfall",
+            "Decomposition of the change in emissions"
+            + (f", {span['start']}-{span['end']}" if span else ""),
+            "LMDI-I additive effects (Ang 2004): increases in vermillion, decreases in green; "
+            "they add up exactly to the change.",
+            "pathways",
+            _draw_waterfall,
+            None if span else "no decomposition.effects in the results",
+        )
+    ]

@@ -1,0 +1,159 @@
+"""The page: its sections in order, the embedded figures, and the Jinja2 rendering.
+
+Each section is built by its own module's ``build(d, figs)`` from ``results.to_dict()``;
+this module only orders them.  Figures are embedded as SVG ``data:`` URIs, read from
+``figures/`` when ``write_figures`` wrote them, else drawn in memory (SVG only).  Every
+``{{ }}`` value of the templates goes through :func:`carbonpath.core.text.display_text`
+(no bidi overrides, invisible or control characters) and then Jinja2's HTML escaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from carbonpath.core.text import display_text
+from carbonpath.core.units import TCE_GJ
+from carbonpath.report.html.format import fmt_num
+from carbonpath.report.html.tables import Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from carbonpath.report.figures import FigureSpec
+    from carbonpath.results import Results
+
+TEMPLATE = "report.html.j2"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_SVG_SIZE = re.compile(rb'<svg[^>]*?width="([0-9.]+)pt"[^>]*?height="([0-9.]+)pt"', re.S)
+DISPLAY_SCALE = 1.3  # figures are drawn at print size (6.3 in); show them a little larger
+
+
+@dataclass
+class Figure:
+    """A figure as the page shows it: embedded SVG, or the reason it was not drawn."""
+
+    name: str
+    title: str
+    caption: str
+    src: str = ""
+    width: int = 0
+    height: int = 0
+    skipped: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """One section of the page (``id`` is its anchor)."""
+
+    id: str
+    title: str
+    intro: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    extra: list[Table] = field(default_factory=list)  # tables shown after the figures
+
+
+def svg_size_px(svg: bytes) -> tuple[int, int]:
+    """Display size in CSS pixels of a matplotlib SVG (its size in pt x 4/3 x scale)."""
+    m = _SVG_SIZE.search(svg[:2000])
+    if not m:
+        return 800, 480
+    w, h = (float(x) * 4 / 3 * DISPLAY_SCALE for x in m.groups())
+    return round(w), round(h)
+
+
+def _figure(spec: FigureSpec, svg: bytes | None, notes: list[str]) -> Figure:
+    fig = Figure(spec.name, spec.title, spec.caption)
+    if svg is None:
+        fig.skipped = spec.skip or "no data"
+        return fig
+    fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    fig.width, fig.height = svg_size_px(svg)
+    fig.notes = list(notes)
+    return fig
+
+
+def section_figures(d: dict[str, Any], folder: Path | None) -> dict[str, list[Figure]]:
+    """Figures per section; embedded from folder/figures/<name>.svg or drawn in memory."""
+    from carbonpath.report.figures import build_context, figure_specs, render_figures, report_dpi
+    from carbonpath.report.style import style_context
+
+    with style_context() as info:
+        ctx = build_context(d, info)
+        specs = figure_specs(d, info)
+        svgs: dict[str, bytes] = {}
+        for spec in specs:
+            path = folder / "figures" / f"{spec.name}.svg" if folder is not None else None
+            if spec.draw is not None and path is not None and path.is_file():
+                svgs[spec.name] = path.read_bytes()
+        missing = [s.name for s in specs if s.draw is not None and s.name not in svgs]
+        if missing:
+            drawn = render_figures(d, info, missing, report_dpi(d), formats=("svg",))
+            svgs.update({name: files[0] for name, files in drawn.items()})
+    out: dict[str, list[Figure]] = {}
+    for spec in specs:
+        out.setdefault(spec.section, []).append(_figure(spec, svgs.get(spec.name), ctx.notes))
+    return out
+
+
+def build_sections(d: dict[str, Any], folder: Path | None = None) -> list[Section]:
+    """The report's sections in order, each with its tables, figures and warnings."""
+    from carbonpath.report.html import data, drivers, emissions, index, methods, pathways, summary
+
+    figs = section_figures(d, folder)
+    builders = (
+        summary.build,
+        data.build,
+        emissions.build_economy,
+        emissions.build,
+        index.build,
+        drivers.build,
+        pathways.build,
+        methods.build,
+        methods.build_software,
+    )
+    return [s for s in (b(d, figs) for b in builders) if s is not None]
+
+
+def _finalize(value: Any) -> Any:
+    """Every template value: user text made display-safe before it is escaped."""
+    return display_text(value) if isinstance(value, str) else value
+
+
+def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
+    """The report's HTML text for the plain results ``d``."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every user string is escaped, whatever the template's name
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters["num"] = fmt_num
+    st = d.get("study") or {}
+    years = st.get("years") or []
+    return env.get_template(TEMPLATE).render(
+        title=str(st.get("title") or "carbonpath report"),
+        region=str(st.get("region") or ""),
+        years=f"{years[0]}-{years[1]}" if len(years) == 2 else "",
+        version=str(d.get("carbonpath_version") or ""),
+        sections=build_sections(d, folder),
+        tce_gj=TCE_GJ,
+    )
+
+
+def write_html(results: Results, folder: Path) -> Path:
+    """Write ``folder/report.html`` (self-contained, deterministic); return its path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "report.html"
+    path.write_text(render_html(results.to_dict(), folder), encoding="utf-8")
+    return path
