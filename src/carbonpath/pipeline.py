@@ -93,13 +93,13 @@ def _run_emissions(ctx: RunContext) -> Any:
     from carbonpath.accounting.step import run as run_accounting
 
     study = ctx.study
-    acc = run_accounting(study, study.config["accounting"], factors=study.factors, seed=study.seed)
+    acc = run_accounting(study, study.settings.accounting, factors=study.factors, seed=study.seed)
     ctx.resolver = ctx.resolver.with_co2(acc.by_sector)
     return acc
 
 
 def _skip_index(study: Study) -> str | None:
-    if not study.config["index"].indicators:
+    if not study.settings.index.indicators:
         return "study.toml defines no [[index.indicators]]"
     return None
 
@@ -107,11 +107,11 @@ def _skip_index(study: Study) -> str | None:
 def _run_index(ctx: RunContext) -> Any:
     from carbonpath.index.step import run
 
-    return run(ctx.study, ctx.study.config["index"], resolver=ctx.resolver)
+    return run(ctx.study, ctx.study.settings.index, resolver=ctx.resolver)
 
 
 def _skip_stirpat(study: Study) -> str | None:
-    if "stirpat" not in study.config.get("sections_given", []):
+    if "stirpat" not in study.settings.given:
         return "study.toml has no [stirpat] section"
     return None
 
@@ -119,7 +119,7 @@ def _skip_stirpat(study: Study) -> str | None:
 def _run_stirpat(ctx: RunContext) -> Any:
     from carbonpath.stirpat.step import run
 
-    return run(ctx.study, ctx.study.config["stirpat"], resolver=ctx.resolver)
+    return run(ctx.study, ctx.study.settings.stirpat, resolver=ctx.resolver)
 
 
 def _member_output(study: Study) -> pd.DataFrame:
@@ -129,7 +129,7 @@ def _member_output(study: Study) -> pd.DataFrame:
 
 
 def _skip_decomposition(study: Study) -> str | None:
-    if study.config["decomposition"].identity.kind != "sectoral":
+    if study.settings.decomposition.identity.kind != "sectoral":
         return None
     if _member_output(study)["value"].notna().sum() == 0:
         return (
@@ -146,7 +146,7 @@ def _run_decomposition(ctx: RunContext) -> Any:
     study = ctx.study
     return decomposition.run(
         study,
-        study.config["decomposition"],
+        study.settings.decomposition,
         resolver=ctx.resolver,
         co2_by_fuel=ctx.results["emissions"].by_fuel,
         energy_to_gj=lambda energy: activity_gj(energy, study.factors),
@@ -154,7 +154,7 @@ def _run_decomposition(ctx: RunContext) -> Any:
 
 
 def _skip_targets(study: Study) -> str | None:
-    return None if study.config["targets"].targets else "study.toml declares no [[targets]]"
+    return None if study.settings.targets.targets else "study.toml declares no [[targets]]"
 
 
 def _run_targets(ctx: RunContext) -> Any:
@@ -162,7 +162,7 @@ def _run_targets(ctx: RunContext) -> Any:
     from carbonpath.pathways import step as pathways
 
     study = ctx.study
-    return pathways.run_targets(study, study.config["targets"], resolver=ctx.resolver)
+    return pathways.run_targets(study, study.settings.targets, resolver=ctx.resolver)
 
 
 def _skip_scenarios(study: Study) -> str | None:
@@ -173,15 +173,15 @@ def _run_scenarios(ctx: RunContext) -> Any:
     """Project with the fitted ridge elasticities (B) and the bootstrap draws."""
     from carbonpath.pathways import step as pathways
 
-    cfg = ctx.study.config
+    cfg = ctx.study.settings
     stirpat = ctx.results["stirpat"]
     elasticities = stirpat.ridge.params.drop("const").astype(float)
     drivers = stirpat.data.set_index("year")[list(elasticities.index)]
     return pathways.run_scenarios(
         ctx.study,
-        cfg["scenarios"],
+        cfg.scenarios,
         resolver=ctx.resolver,
-        targets=cfg["targets"],
+        targets=cfg.targets,
         elasticities=elasticities,
         drivers=drivers,
         bootstrap=stirpat.bootstrap_draws,
@@ -262,13 +262,13 @@ def run_study(
 
 
 def _study_meta(study: Study) -> dict[str, Any]:
-    cfg = study.config
+    s = study.settings
     return {
-        "title": cfg["title"],
-        "region": cfg["region"],
-        "description": cfg["description"],
-        "years": list(cfg["years"]),
-        "lead_years": cfg["lead_years"],
+        "title": s.title,
+        "region": s.region,
+        "description": s.description,
+        "years": list(s.years),
+        "lead_years": s.lead_years,
         "mode": study.mode,
         "builtin": study.builtin,
         "path": "(built-in)" if study.builtin else study.path.name,
@@ -291,5 +291,5 @@ def _data(study: Study) -> dict[str, Any]:
 
 
 def _settings(study: Study) -> dict[str, Any]:
-    cfg = {k: v for k, v in study.config.items() if k not in ("sections_given", "core")}
-    return cfg
+    """The settings used, as results.json shows them."""
+    return study.settings.model_dump(mode="json")

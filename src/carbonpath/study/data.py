@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from carbonpath.study.settings import StudySettings
+
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.results import Results
 
@@ -25,7 +27,7 @@ class Study:
 
     path: Path
     builtin: bool
-    config: dict[str, Any]
+    settings: StudySettings
     sectors: pd.DataFrame
     energy: pd.DataFrame | None
     economy: pd.DataFrame
@@ -43,8 +45,13 @@ class Study:
 
     # ---- views --------------------------------------------------------------
     @property
+    def config(self) -> dict[str, Any]:
+        """The settings as plain data (what results.json's ``settings`` holds)."""
+        return self.settings.model_dump()
+
+    @property
     def years(self) -> list[int]:
-        first, last = self.config["years"]
+        first, last = self.settings.years
         return list(range(first, last + 1))
 
     @property
@@ -75,7 +82,7 @@ class Study:
     @property
     def groups(self) -> dict[str, str]:
         """Group id -> label, in display order."""
-        return dict(self.config["groups"])
+        return dict(self.settings.groups)
 
     @property
     def mode(self) -> str:
@@ -83,7 +90,7 @@ class Study:
 
     @property
     def seed(self) -> int:
-        return int(self.config["seed"])
+        return int(self.settings.seed)
 
     def run(
         self,

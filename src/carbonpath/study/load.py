@@ -23,11 +23,11 @@ from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
 from carbonpath.io.tables import Table, read_csv_table
 from carbonpath.io.toml import parse_toml
-from carbonpath.study import settings as study_toml
 from carbonpath.study.codes import read_regions, read_sectors
 from carbonpath.study.corrections_table import read_corrections
 from carbonpath.study.data import Study
 from carbonpath.study.panel_quality import assure_study, inventory_flags
+from carbonpath.study.settings import StudySettings, parse_study_settings
 from carbonpath.study.tables import Codes, LongSpec, read_long
 
 __all__ = ["BUILTIN", "Study", "builtin_path", "load_study"]
@@ -49,13 +49,13 @@ def _sha256(path: Path) -> str:
 class _Inputs:
     """Opens the study's tables (CSV or ``book.xlsx#Sheet``) and records each input."""
 
-    def __init__(self, folder: Path, cfg: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, settings: StudySettings) -> None:
         self.folder = folder
-        self.cfg = cfg
+        self.settings = settings
         self.records: list[dict[str, Any]] = []
 
     def label(self, role: str) -> str:
-        return str(self.cfg["files"][role])
+        return str(getattr(self.settings.files, role))
 
     def table(self, role: str, required: list[str], optional: list[str]) -> Table | None:
         name = self.label(role)
@@ -71,7 +71,7 @@ class _Inputs:
             )
         else:
             t = read_csv_table(
-                p, label=name, required=required, optional=optional, encoding=self.cfg["encoding"]
+                p, label=name, required=required, optional=optional, encoding=self.settings.encoding
             )
         self.records.append(
             {"file": name, "sha256": _sha256(p), "encoding": t.encoding, "rows": len(t.rows)}
@@ -79,13 +79,13 @@ class _Inputs:
         return t
 
     def yearbook(self) -> dict[str, list[Table]]:
-        if not self.cfg.get("yearbook"):
+        if not self.settings.yearbook:
             return {}
         from carbonpath.io.yearbook import yearbook_tables
 
-        first, last = self.cfg["years"]
-        tables = yearbook_tables(self.folder, self.cfg["yearbook"], list(range(first, last + 1)))
-        for entry in self.cfg["yearbook"]:
+        first, last = self.settings.years
+        tables = yearbook_tables(self.folder, self.settings.yearbook, list(range(first, last + 1)))
+        for entry in self.settings.yearbook:
             for p in sorted(self.folder.glob(entry["file"].replace("{year}", "*"))):
                 self.records.append(
                     {"file": p.name, "sha256": _sha256(p), "encoding": "xlsx", "rows": None}
@@ -112,7 +112,7 @@ def _regions(inputs: _Inputs) -> tuple[pd.DataFrame, bool]:
     t = inputs.table("regions", ["code", "name"], ["name_zh", "group"])
     if t is None:
         one = pd.DataFrame(
-            {"code": [""], "name": [inputs.cfg["region"]], "name_zh": [""], "group": [""]}
+            {"code": [""], "name": [inputs.settings.region], "name_zh": [""], "group": [""]}
         )
         return one, False
     return read_regions(t), True
@@ -133,7 +133,7 @@ def _sectors(
     inputs: _Inputs, t: Table | None, long_tables: list[Table | None]
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """The sectors (empty in a region-level study: no sectors.csv and no sector codes)."""
-    groups = dict(inputs.cfg["groups"])
+    groups = dict(inputs.settings.groups)
     if t is not None:
         return read_sectors(t, groups)
     names_sectors = any(
@@ -160,9 +160,9 @@ def _check_rows(tables: list[Table | None]) -> None:
 
 
 def _source(
-    cfg: dict[str, Any], inputs: _Inputs, energy_t: Table | None, emissions_t: Table | None
+    settings: StudySettings, inputs: _Inputs, energy_t: Table | None, emissions_t: Table | None
 ) -> str:
-    source = cfg["accounting"].source or ("energy" if energy_t is not None else "inventory")
+    source = settings.accounting.source or ("energy" if energy_t is not None else "inventory")
     if source == "energy" and energy_t is None:
         raise StudyError(
             "file is missing",
@@ -266,8 +266,8 @@ def load_study(path: str | Path | None = None) -> Study:
     ``study.flags`` (errors that block a run in ``study.blocking``).
     """
     folder, builtin = _study_folder(path)
-    cfg = study_toml.validate(parse_toml(folder / "study.toml"), folder)
-    inputs = _Inputs(folder, cfg)
+    settings = parse_study_settings(parse_toml(folder / "study.toml"), folder)
+    inputs = _Inputs(folder, settings)
     regions, panel = _regions(inputs)
     sectors_t = inputs.table("sectors", ["code", "name", "group"], ["name_zh", "role"])
     sectors_file = sectors_t is not None
@@ -276,7 +276,7 @@ def load_study(path: str | Path | None = None) -> Study:
     economy_t = inputs.table("economy", *cols["variable"])
     emissions_t = inputs.table("emissions", *cols["fuel"])
     sectors, groups = _sectors(inputs, sectors_t, [energy_t, economy_t, emissions_t])
-    cfg["groups"] = groups
+    settings = settings.model_copy(update={"groups": groups})
     factors_t = inputs.table("factors", ["fuel"], FACTOR_COLUMNS)
     corr_required = (
         ["year", "sector", "variable", "value", "reason"]
@@ -290,7 +290,7 @@ def load_study(path: str | Path | None = None) -> Study:
         energy_t = yearbook["energy"].pop(0)
     if economy_t is None and yearbook.get("economy"):
         economy_t = yearbook["economy"].pop(0)
-    source = _source(cfg, inputs, energy_t, emissions_t)
+    source = _source(settings, inputs, energy_t, emissions_t)
     if economy_t is None:
         raise StudyError(
             "file is missing",
@@ -304,11 +304,12 @@ def load_study(path: str | Path | None = None) -> Study:
     )
 
     codes = Codes(tuple(regions["code"]), panel, tuple(sectors["code"]))
-    years = (cfg["years"][0] - cfg["lead_years"], cfg["years"][1])
+    first, last = settings.years
+    years = (first - settings.lead_years, last)
     factors_override = _read_factors(factors_t) if factors_t is not None else None
     from carbonpath.accounting.factors import resolve_factor_set
 
-    factor_set = resolve_factor_set(cfg["accounting"].factor_set, factors_override)
+    factor_set = resolve_factor_set(settings.accounting.factor_set, factors_override)
     energy = None
     if source == "energy" and energy_t is not None:
         tables = [energy_t, *yearbook.get("energy", [])]
@@ -317,7 +318,7 @@ def load_study(path: str | Path | None = None) -> Study:
     if emissions_t is not None and source == "inventory":
         spec = LongSpec(key="fuel", what="emission source", known=None, dims=("mass",))
         inventory = read_long(emissions_t, spec, codes, years).rename(columns={"value": "co2_t"})
-    variables = {**ECONOMY_VARIABLES, **cfg["variables"]}
+    variables = {**ECONOMY_VARIABLES, **settings.variables}
     economy = _read_long_all(
         [economy_t, *yearbook.get("economy", [])], _economy_spec(variables), codes, years
     )
@@ -329,8 +330,8 @@ def load_study(path: str | Path | None = None) -> Study:
         economy,
         sectors,
         regions if panel else None,
-        list(range(cfg["years"][0], cfg["years"][1] + 1)),
-        cfg,
+        list(range(first, last + 1)),
+        settings,
         corrections,
         tce_per_unit={
             f: t for f in factor_set.fuels if (t := factor_set.get(f).tce_per_unit) is not None
@@ -338,11 +339,11 @@ def load_study(path: str | Path | None = None) -> Study:
     )
     flags = list(qa.flags)
     if inventory is not None:
-        flags += inventory_flags(inventory, sectors, cfg["quality"], regions if panel else None)
+        flags += inventory_flags(inventory, sectors, settings.quality, regions if panel else None)
     return Study(
         path=folder,
         builtin=builtin,
-        config=cfg,
+        settings=settings,
         sectors=sectors,
         energy=qa.energy if energy is not None else None,
         economy=qa.economy,

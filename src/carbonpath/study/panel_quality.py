@@ -68,7 +68,7 @@ def _one(
     economy: pd.DataFrame,
     sectors: pd.DataFrame,
     years: list[int],
-    cfg: dict[str, Any],
+    settings: Any,
     corrections: pd.DataFrame | None,
     tce_per_unit: dict[str, float],
 ) -> QAResult:
@@ -77,8 +77,8 @@ def _one(
         economy,
         sectors,
         years,
-        cfg["lead_years"],
-        cfg["quality"],
+        settings.lead_years,
+        settings.quality,
         corrections,
         tce_per_unit=tce_per_unit,
     )
@@ -96,13 +96,13 @@ def assure_study(
     sectors: pd.DataFrame,
     regions: pd.DataFrame | None,
     years: list[int],
-    cfg: dict[str, Any],
+    settings: Any,
     corrections: pd.DataFrame | None,
     tce_per_unit: dict[str, float],
 ) -> QAResult:
     """Check, correct and fill the study (``regions``: the panel's regions, or None)."""
     if regions is None:
-        return _one(energy, economy, sectors, years, cfg, corrections, tce_per_unit)
+        return _one(energy, economy, sectors, years, settings, corrections, tce_per_unit)
     out = _Merged()
     for region in regions["code"]:
         qa = _one(
@@ -110,7 +110,7 @@ def assure_study(
             _subset(economy, region),
             sectors,
             years,
-            cfg,
+            settings,
             _subset(corrections, region),
             tce_per_unit,
         )

@@ -1,9 +1,10 @@
-"""Read and validate ``study.toml``: the study's settings.
+"""study.toml parsed once into :class:`StudySettings`.
 
-The core keys (title, region, years, groups, files ...) are checked here; each
-analysis section is checked by the ``validate_config`` of the module that uses it, so
-the rules for a section live next to the code that reads it.  Unknown keys, wrong
-types and bad values are :class:`~carbonpath.core.errors.StudyError` naming the key.
+The core keys (title, region, years, groups, files ...) are a model of this module
+(:mod:`carbonpath.study.core_settings`); each analysis section is parsed by the settings
+model of the family that uses it (``accounting.settings``, ``index.settings`` ...), so the
+rules for a section live next to the code that reads it.  Unknown keys, wrong types and
+bad values are :class:`~carbonpath.core.errors.StudyError` naming the key.
 """
 
 from __future__ import annotations
@@ -12,40 +13,65 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from carbonpath.accounting.settings import parse_accounting
+from pydantic import Field
+
+from carbonpath.accounting.settings import AccountingSettings, parse_accounting
 from carbonpath.core.errors import StudyError, suggest
 from carbonpath.core.settings import parse
-from carbonpath.decomposition.settings import parse_decomposition
-from carbonpath.index.settings import parse_index
+from carbonpath.decomposition.settings import DecompositionSettings, parse_decomposition
+from carbonpath.index.settings import IndexSettings, parse_index
 from carbonpath.io import yearbook
-from carbonpath.pathways.settings import check_against, parse_scenarios, parse_targets
-from carbonpath.quality.settings import parse_quality
-from carbonpath.stirpat.settings import parse_stirpat
+from carbonpath.pathways.settings import (
+    ScenarioSettings,
+    TargetSettings,
+    check_against,
+    parse_scenarios,
+    parse_targets,
+)
+from carbonpath.quality.settings import QualitySettings, parse_quality
+from carbonpath.stirpat.settings import StirpatSettings, parse_stirpat
 from carbonpath.study.core_settings import DEFAULT_FILES, REPORT_FORMATS, CoreSettings
 
 FILE = "study.toml"
 
-__all__ = ["DEFAULT_FILES", "REPORT_FORMATS", "CoreSettings", "validate"]
+__all__ = ["DEFAULT_FILES", "REPORT_FORMATS", "StudySettings", "parse_study_settings"]
 
 #: the core keys of study.toml (the analysis sections are parsed by their families)
 CORE_KEYS = tuple(CoreSettings.model_fields)
 
-#: study.toml sections, each parsed by its family (the rules for a section live next to
-#: the code that reads it): name -> parse(raw section, whole raw study.toml)
-SECTION_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
-    "accounting": lambda raw, full: parse_accounting(raw),
-    "quality": lambda raw, full: parse_quality(raw),
-    "index": lambda raw, full: parse_index(raw),
-    "stirpat": lambda raw, full: parse_stirpat(raw),
-    "yearbook": lambda raw, full: yearbook.validate_config(raw),
+#: study.toml sections -> the family parser of each
+SECTION_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "accounting": parse_accounting,
+    "quality": parse_quality,
+    "index": parse_index,
+    "stirpat": parse_stirpat,
+    "decomposition": parse_decomposition,
+    "targets": parse_targets,
+    "scenarios": parse_scenarios,
+    "yearbook": yearbook.validate_config,
 }
-#: sections parsed together (scenarios read the names of the STIRPAT regressors)
-PATHWAY_SECTIONS = ("decomposition", "targets", "scenarios")
 
 
-def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
-    """Validate the whole study.toml; return it with defaults filled in."""
-    known = set(CORE_KEYS) | set(SECTION_PARSERS) | set(PATHWAY_SECTIONS)
+class StudySettings(CoreSettings):
+    """Every setting of a study: the core keys and one typed model per section.
+
+    A section that study.toml does not write holds its defaults; ``given`` names the
+    sections it writes (``[stirpat]`` runs only when given).
+    """
+
+    accounting: AccountingSettings
+    quality: QualitySettings
+    index: IndexSettings
+    stirpat: StirpatSettings
+    decomposition: DecompositionSettings
+    targets: TargetSettings
+    scenarios: ScenarioSettings
+    yearbook: list[dict[str, Any]] = Field(default_factory=list)
+    given: frozenset[str] = Field(default=frozenset(), exclude=True)
+
+
+def _check_top_keys(raw: Mapping[str, Any]) -> None:
+    known = set(CORE_KEYS) | set(SECTION_PARSERS)
     for key in raw:
         if key not in known:
             raise StudyError(
@@ -54,7 +80,9 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
                 key=key,
                 fix="remove it or check the spelling; see docs/study-format.md",
             )
-    core = parse(CoreSettings, {k: raw[k] for k in CORE_KEYS if k in raw})
+
+
+def _check_files_inside(core: CoreSettings, study_dir: Path) -> None:
     for role, value in core.files.model_dump().items():
         target = (study_dir / value.partition("#")[0]).resolve()
         if not target.is_relative_to(study_dir.resolve()):
@@ -64,16 +92,15 @@ def validate(raw: dict[str, Any], study_dir: Path) -> dict[str, Any]:
                 key=f"files.{role}",
                 fix="keep the study's files inside its folder",
             )
-    cfg: dict[str, Any] = core.model_dump()
-    cfg["years"] = list(core.years)
-    cfg["core"] = core
 
-    # analysis sections: parsed by their families (defaults filled in)
-    for section, parse_section in SECTION_PARSERS.items():
-        cfg[section] = parse_section(raw.get(section), raw)
-    cfg["decomposition"] = parse_decomposition(raw.get("decomposition"))
-    cfg["targets"] = parse_targets(raw.get("targets"))
-    cfg["scenarios"] = parse_scenarios(raw.get("scenarios"))
-    check_against(cfg["scenarios"], cfg["years"], tuple(cfg["stirpat"].regressors))
-    cfg["sections_given"] = sorted(k for k in raw if k in SECTION_PARSERS or k in PATHWAY_SECTIONS)
-    return cfg
+
+def parse_study_settings(raw: Mapping[str, Any], study_dir: Path) -> StudySettings:
+    """Validate the whole study.toml (already parsed as TOML) into typed settings."""
+    _check_top_keys(raw)
+    core = parse(CoreSettings, {k: raw[k] for k in CORE_KEYS if k in raw})
+    _check_files_inside(core, study_dir)
+    sections = {name: parser(raw.get(name)) for name, parser in SECTION_PARSERS.items()}
+    check_against(sections["scenarios"], list(core.years), tuple(sections["stirpat"].regressors))
+    values = {name: getattr(core, name) for name in CORE_KEYS}
+    given = frozenset(k for k in raw if k in SECTION_PARSERS)
+    return StudySettings.model_construct(**values, **sections, given=given)
