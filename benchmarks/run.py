@@ -148,7 +148,7 @@ def bench_monte_carlo(rows: list[Row], study: Any) -> None:
 
     from carbonpath.accounting import uncertainty as unc
     from carbonpath.accounting.emissions import compute_emissions
-    from carbonpath.accounting.factors import resolve_factor_set
+    from carbonpath.accounting.overrides import resolve_factor_set
     from carbonpath.accounting.step import run_accounting
 
     cfg = study.config["accounting"]

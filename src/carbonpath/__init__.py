@@ -1,19 +1,41 @@
-"""carbonpath: a reproducible low-carbon assessment of a region's industry."""
+"""carbonpath: a reproducible low-carbon assessment of a region's industry.
+
+study = carbonpath.load_study("my-study")     # or load_study() for the built-in study
+results = study.run()
+print(results.stirpat.ridge.summary())
+results.write("my-report")
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from carbonpath.core.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
-    from carbonpath.study import Study
+    from pathlib import Path
 
-__all__ = ["__version__", "load_study"]
+    from carbonpath.pipeline import Study
+    from carbonpath.results import Results
+
+__all__ = ["Results", "Study", "__version__", "load_study"]
 
 
-def load_study(path: str | None = None) -> Study:
+def load_study(path: str | Path | None = None) -> Study:
     """Load and validate a study folder (``None``: the built-in Beijing study)."""
-    from carbonpath.study import load_study as _load
+    from carbonpath.pipeline import load_study as _load
 
     return _load(path)
+
+
+def __getattr__(name: str) -> object:
+    """``carbonpath.Study`` and ``carbonpath.Results`` without importing pandas at start-up."""
+    if name == "Study":
+        from carbonpath.pipeline import Study
+
+        return Study
+    if name == "Results":
+        from carbonpath.results import Results
+
+        return Results
+    raise AttributeError(f"module 'carbonpath' has no attribute {name!r}")

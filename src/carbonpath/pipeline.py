@@ -8,22 +8,22 @@ is skipped with the reason recorded in ``results.skipped``; nothing is faked.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.results import Results
+from carbonpath.study import StudyData
+from carbonpath.study import load_study as _load_data
 from carbonpath.study.resolver import Resolver
-
-if TYPE_CHECKING:  # pragma: no cover
-    from carbonpath.study import Study
 
 STEPS = ("emissions", "index", "stirpat", "decomposition", "targets", "scenarios")
 
 
-def _blocking_error(study: Study) -> StudyError:
+def _blocking_error(study: StudyData) -> StudyError:
     first = study.blocking[0]
     more = len(study.blocking) - 1
     where = []
@@ -64,7 +64,7 @@ def check_steps(names: list[str], prefix: str = "") -> None:
 class RunContext:
     """What a step adapter sees: the study, the resolver and the earlier steps' results."""
 
-    study: Study
+    study: StudyData
     resolver: Resolver
     results: dict[str, Any] = field(default_factory=dict)
 
@@ -81,11 +81,11 @@ class Step:
 
     name: str
     run: Callable[[RunContext], Any]
-    skip: Callable[[Study], str | None]
+    skip: Callable[[StudyData], str | None]
     needs: tuple[str, ...] = ()
 
 
-def _skip_never(study: Study) -> str | None:
+def _skip_never(study: StudyData) -> str | None:
     return None
 
 
@@ -98,7 +98,7 @@ def _run_emissions(ctx: RunContext) -> Any:
     return acc
 
 
-def _skip_index(study: Study) -> str | None:
+def _skip_index(study: StudyData) -> str | None:
     if not study.settings.index.indicators:
         return "study.toml defines no [[index.indicators]]"
     return None
@@ -110,7 +110,7 @@ def _run_index(ctx: RunContext) -> Any:
     return run(ctx.study, ctx.study.settings.index, resolver=ctx.resolver)
 
 
-def _skip_stirpat(study: Study) -> str | None:
+def _skip_stirpat(study: StudyData) -> str | None:
     if "stirpat" not in study.settings.given:
         return "study.toml has no [stirpat] section"
     return None
@@ -122,13 +122,13 @@ def _run_stirpat(ctx: RunContext) -> Any:
     return run(ctx.study, ctx.study.settings.stirpat, resolver=ctx.resolver)
 
 
-def _member_output(study: Study) -> pd.DataFrame:
+def _member_output(study: StudyData) -> pd.DataFrame:
     from carbonpath.decomposition.step import member_output
 
     return member_output(study.economy, study.members, study.years)
 
 
-def _skip_decomposition(study: Study) -> str | None:
+def _skip_decomposition(study: StudyData) -> str | None:
     if study.settings.decomposition.identity.kind != "sectoral":
         return None
     if _member_output(study)["value"].notna().sum() == 0:
@@ -153,7 +153,7 @@ def _run_decomposition(ctx: RunContext) -> Any:
     )
 
 
-def _skip_targets(study: Study) -> str | None:
+def _skip_targets(study: StudyData) -> str | None:
     return None if study.settings.targets.targets else "study.toml declares no [[targets]]"
 
 
@@ -165,7 +165,7 @@ def _run_targets(ctx: RunContext) -> Any:
     return pathways.run_targets(study, study.settings.targets, resolver=ctx.resolver)
 
 
-def _skip_scenarios(study: Study) -> str | None:
+def _skip_scenarios(study: StudyData) -> str | None:
     return _skip_stirpat(study) and "scenarios need the STIRPAT model ([stirpat])"
 
 
@@ -213,7 +213,7 @@ def _needed(wanted: set[str]) -> set[str]:
 
 
 def run_study(
-    study: Study,
+    study: StudyData,
     only: list[str] | None = None,
     progress: Callable[[str], Any] | None = None,
     allow_errors: bool = False,
@@ -261,7 +261,7 @@ def run_study(
     )
 
 
-def _study_meta(study: Study) -> dict[str, Any]:
+def _study_meta(study: StudyData) -> dict[str, Any]:
     s = study.settings
     return {
         "title": s.title,
@@ -278,7 +278,7 @@ def _study_meta(study: Study) -> dict[str, Any]:
     }
 
 
-def _data(study: Study) -> dict[str, Any]:
+def _data(study: StudyData) -> dict[str, Any]:
     """The study's input data after quality assurance (canonical units), for the report."""
     cols = ["year", "sector", "variable", "value", "unit", "filled", "corrected"]
     economy = study.economy[[c for c in cols if c in study.economy.columns]]
@@ -290,6 +290,30 @@ def _data(study: Study) -> dict[str, Any]:
     return out
 
 
-def _settings(study: Study) -> dict[str, Any]:
+def _settings(study: StudyData) -> dict[str, Any]:
     """The settings used, as results.json shows them."""
     return study.settings.model_dump(mode="json")
+
+
+@dataclass
+class Study(StudyData):
+    """A loaded study that can run: its settings and tables (:class:`StudyData`) and
+    ``run()``, the whole assessment (or the steps in ``only``)."""
+
+    @classmethod
+    def from_data(cls, data: StudyData) -> Study:
+        return cls(**{f.name: getattr(data, f.name) for f in fields(data)})
+
+    def run(
+        self,
+        only: list[str] | None = None,
+        progress: Callable[[str], Any] | None = None,
+        allow_errors: bool = False,
+    ) -> Results:
+        """Run every configured step (or those in ``only`` and what they need)."""
+        return run_study(self, only=only, progress=progress, allow_errors=allow_errors)
+
+
+def load_study(path: str | Path | None = None) -> Study:
+    """Load and validate a study folder (``None``: the built-in Beijing study)."""
+    return Study.from_data(_load_data(path))

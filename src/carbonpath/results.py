@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carbonpath import __version__
 from carbonpath.core.errors import InputError, suggest
 from carbonpath.core.results import internal, jsonable
+from carbonpath.core.version import __version__
 from carbonpath.study.core_settings import REPORT_FORMATS
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from carbonpath.accounting.factors import load_factor_set, resolve_factor_set
+from carbonpath.accounting.factors import load_factor_set
+from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.accounting.settings import parse_accounting
 from carbonpath.accounting.step import run as run_step
 

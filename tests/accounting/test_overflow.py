@@ -84,7 +84,7 @@ def test_an_indicator_that_overflows_names_its_economy_row(variable, value, word
 def test_a_corrected_value_is_located_at_its_correction():
     from types import SimpleNamespace
 
-    from carbonpath.accounting.factors import resolve_factor_set
+    from carbonpath.accounting.overrides import resolve_factor_set
     from carbonpath.accounting.settings import parse_accounting
     from carbonpath.accounting.step import run as run_step
     from tests.accounting.small_study import SECTORS

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbonpath.core.errors import StudyError
-from carbonpath.quality import checks
+from carbonpath.quality import checks, totals
 from carbonpath.quality.assure import assure
 from carbonpath.quality.gapfill import fill_gaps
 from carbonpath.quality.settings import parse_quality as validate_config
@@ -228,12 +228,12 @@ def test_components_vs_energy_total() -> None:
         ]
     ).rename(columns={"variable": "fuel"})
     econ = pd.DataFrame([_row(2015, "26", "energy_total", 10, "GJ", "energy", "tce", 29.3076)])
-    flags = checks.check_components(energy, econ, {"raw_coal": 0.7143})
+    flags = totals.check_components(energy, econ, {"raw_coal": 0.7143})
     gj = 100 * 0.7143 * 29.3076 + 1000
     assert [f["severity"] for f in flags] == ["warning"]
     assert f"{gj / 293.076:.3g} times" in flags[0]["message"]
     # without a tce factor the comparison is skipped, and that is said
-    skipped = checks.check_components(energy, econ, None)
+    skipped = totals.check_components(energy, econ, None)
     assert [f["severity"] for f in skipped] == ["info"] and "raw_coal" in skipped[0]["message"]
 
 
@@ -245,13 +245,13 @@ def test_members_exceed_reference() -> None:
         _row(2016, "26", "output_value", 40, factor=1),
         _row(2016, "C", "output_value", 100, factor=1),
     ]
-    flags = checks.check_members_vs_reference(pd.DataFrame(rows), "variable", SECTORS, 0.05)
+    flags = totals.check_members_vs_reference(pd.DataFrame(rows), "variable", SECTORS, 0.05)
     assert [(f["year"], f["sector"]) for f in flags] == [(2015, "C")]
 
 
 def test_missing_variable_for_a_member() -> None:
     econ = pd.DataFrame([_row(2015, "26", "output_value", 1, factor=1)])
-    flags = checks.check_missing_variables(econ, SECTORS)
+    flags = totals.check_missing_variables(econ, SECTORS)
     assert flags and "27" in flags[0]["message"]
 
 
@@ -492,6 +492,6 @@ def test_partial_component_coverage_is_one_note_per_sector() -> None:
             _row(2016, "26", "energy_total", 1000, "GJ", "energy", "GJ", 1),
         ]
     )
-    flags = checks.check_components(energy, econ, {})
+    flags = totals.check_components(energy, econ, {})
     assert len(flags) == 1 and flags[0]["severity"] == "info"
     assert "40-50%" in flags[0]["message"] and "2 years 2015-2016" in flags[0]["message"]

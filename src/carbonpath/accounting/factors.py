@@ -478,11 +478,3 @@ def load_factor_set(name: str = DEFAULT_SET) -> FactorSet:
             fix=f"choose one of {', '.join(sets)}",
         )
     return _load_cached(name)
-
-
-def resolve_factor_set(name: str, override: pd.DataFrame | None = None) -> FactorSet:
-    """Load a set by name and apply a study's overrides (the study-level entry point;
-    a run resolves it once and hands the :class:`FactorSet` to every step)."""
-    from carbonpath.accounting.overrides import apply_overrides
-
-    return apply_overrides(load_factor_set(name), override)

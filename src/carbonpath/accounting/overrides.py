@@ -25,6 +25,7 @@ from carbonpath.accounting.factors import (
     FactorSet,
     Fuel,
     fuel_from_record,
+    load_factor_set,
     parse_number,
     validate_fuel,
 )
@@ -147,3 +148,9 @@ def apply_overrides(
         action = "override" if known else "add"
         log.append(FactorOverride(fuel, action, tuple(sorted(given)), src_file, row))
     return FactorSet(name=fs.name, entries=entries, overrides=tuple(log))
+
+
+def resolve_factor_set(name: str, override: pd.DataFrame | None = None) -> FactorSet:
+    """Load a set by name and apply a study's overrides (the study-level entry point;
+    a run resolves it once and hands the :class:`FactorSet` to every step)."""
+    return apply_overrides(load_factor_set(name), override)

@@ -16,7 +16,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from carbonpath import __version__
+from carbonpath.core.version import __version__
 
 
 class _Group(TyperGroup):

@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a study's data; exit 2 if an uncorrected error remains."""
         from carbonpath.core.results import jsonable
-        from carbonpath.study import load_study
+        from carbonpath.pipeline import load_study
 
         st = load_study(study)
         if as_json:

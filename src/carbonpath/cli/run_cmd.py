@@ -33,11 +33,10 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
 
         from carbonpath.core.errors import InputError, suggest
-        from carbonpath.pipeline import check_steps
+        from carbonpath.pipeline import check_steps, load_study
         from carbonpath.report.output import check_out_dir, write_outputs
         from carbonpath.report.summary import summary_lines
         from carbonpath.report.writers import available_writers
-        from carbonpath.study import load_study
         from carbonpath.study.settings import REPORT_FORMATS
 
         console = Console(stderr=False, highlight=False, soft_wrap=True)
@@ -53,7 +52,7 @@ def register(app: typer.Typer) -> None:
                 )
         st = load_study(study)
         out_dir = check_out_dir(out, None if st.builtin else st.path)
-        fmts = chosen or st.config["report"]["formats"]
+        fmts = chosen or st.settings.report.formats
         if show:
             with console.status("loading") as status:
                 results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))

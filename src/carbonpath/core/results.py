@@ -37,32 +37,41 @@ def _frame_records(frame: pd.DataFrame) -> list[Any]:
     return [jsonable(r) for r in frame.to_dict(orient="records")]
 
 
+def _number(obj: Any) -> Any:
+    f = float(obj)
+    return f if math.isfinite(f) else None
+
+
+def _scalar(obj: Any) -> tuple[bool, Any]:
+    """(True, JSON value) for a scalar, (False, None) otherwise."""
+    if obj is None or isinstance(obj, str):
+        return True, obj
+    if isinstance(obj, bool | np.bool_):
+        return True, bool(obj)
+    if isinstance(obj, int | np.integer):
+        return True, int(obj)
+    if isinstance(obj, float | np.floating):
+        return True, _number(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return True, None
+    return False, None
+
+
 def jsonable(obj: Any) -> Any:
     """Convert results to JSON-ready Python: numpy/pandas scalars and containers, nested
-    results objects (by their ``to_dict``), NaN and infinities -> None."""
+    results objects (by their ``to_dict``), settings models (by their dump), NaN and
+    infinities -> None."""
+    done, value = _scalar(obj)
+    if done:
+        return value
     if isinstance(obj, ResultBase):
         return obj.to_dict()
-    if isinstance(obj, dict):
+    if isinstance(obj, dict | pd.Series):
         return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, list | tuple | np.ndarray):
+        return [jsonable(v) for v in (obj.tolist() if isinstance(obj, np.ndarray) else obj)]
     if isinstance(obj, pd.DataFrame):
         return _frame_records(obj)
-    if isinstance(obj, pd.Series):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    if obj is pd.NA or obj is pd.NaT:
-        return None
     if hasattr(obj, "model_dump"):  # a settings model (pydantic)
         return jsonable(obj.model_dump(mode="json"))
     if hasattr(obj, "to_dict"):

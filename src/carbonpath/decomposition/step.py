@@ -28,7 +28,7 @@ from carbonpath.decomposition.sectoral import decompose, delta_sensitivity
 from carbonpath.decomposition.settings import DecompositionSettings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from carbonpath.study import Study
+    from carbonpath.study import StudyData as Study
 
 Resolver = Callable[[str, str], pd.Series]
 STUDY_FILE = "study.toml"

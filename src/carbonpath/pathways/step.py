@@ -29,7 +29,7 @@ from carbonpath.pathways.settings import ScenarioSettings, Target, TargetSetting
 from carbonpath.pathways.targets import intensity_series, track_target
 
 if TYPE_CHECKING:  # pragma: no cover
-    from carbonpath.study import Study
+    from carbonpath.study import StudyData as Study
 
 Resolver = Callable[[str, str], pd.Series]
 SeriesByScope = pd.Series | Mapping[str, pd.Series]

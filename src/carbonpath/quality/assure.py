@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from carbonpath.quality import checks
+from carbonpath.quality import checks, totals
 from carbonpath.quality.corrections import apply_corrections
 from carbonpath.quality.gapfill import fill_gaps
 
@@ -94,9 +94,9 @@ def _value_checks(
         if frame is not None and not frame.empty:
             flags += checks.run_checks(frame, key, config=cfg, sectors=sectors)
     if "components" not in skip:
-        flags += checks.check_components(energy, economy, tce_per_unit, cfg["total_tolerance"])
+        flags += totals.check_components(energy, economy, tce_per_unit, cfg["total_tolerance"])
     if "coverage" not in skip:
-        flags += checks.check_missing_variables(economy, sectors)
+        flags += totals.check_missing_variables(economy, sectors)
     return flags
 
 

@@ -36,22 +36,19 @@ the rule robust: a single slipped value does not make its neighbours look wrong.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from carbonpath.core.units import TCE_GJ
 from carbonpath.core.variables import ECONOMY_VARIABLES
+from carbonpath.quality.flags import Rows, fmt, frame, group_positions, make_flag
+from carbonpath.quality.totals import check_members_vs_reference
 
 #: known economy variables -> required dimension (as in docs/study-format.md)
 EXPECTED_DIMENSIONS = ECONOMY_VARIABLES
 ENERGY_DIMENSIONS = ("mass", "volume", "energy")
 COUNT_DIMENSIONS = ("headcount", "count")
-#: variables that add up over sectors (members vs reference); gdp is region-wide
-NON_ADDITIVE = frozenset({"gdp"})
-ADDITIVE_DIMENSIONS = ("currency", "headcount", "count", "energy", "mass", "volume")
 
 CHECKS = (
     "unit",
@@ -75,40 +72,6 @@ DEFAULTS: dict[str, Any] = {
     "total_tolerance": 0.05,
     "skip": [],
 }
-
-
-def make_flag(
-    severity: str,
-    check: str,
-    message: str,
-    *,
-    file: str | None = None,
-    line: int | None = None,
-    year: int | None = None,
-    sector: str | None = None,
-    variable: str | None = None,
-    value: float | None = None,
-    unit: str | None = None,
-) -> dict[str, Any]:
-    """One QA flag as a plain dict (JSON-ready; NaN value -> None)."""
-    v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-    return {
-        "severity": severity,
-        "check": check,
-        "file": file or None,
-        "line": int(line) if line else None,
-        "year": None if year is None else int(year),
-        "sector": sector,
-        "variable": variable,
-        "value": v,
-        "unit": unit,
-        "message": message,
-        "resolved": False,
-    }
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
 
 
 def neighbourhoods(n: int, window: int) -> list[list[int]]:
@@ -186,49 +149,12 @@ def _median_sorted(v: list[float]) -> float:
     return v[m] if len(v) % 2 else float((np.float64(v[m - 1]) + v[m]) / 2)
 
 
-def _frame(df: pd.DataFrame, key: str) -> pd.DataFrame:
-    d = df.copy()
-    for col, default in (("file", ""), ("line", 0), ("dimension", ""), ("unit", "")):
-        if col not in d.columns:
-            d[col] = default
-    d["file"] = d["file"].fillna("").astype(str)
-    d["line"] = pd.to_numeric(d["line"], errors="coerce").fillna(0).astype(int)
-    return d
-
-
-def group_positions(d: pd.DataFrame, cols: list[str], sort: bool) -> list[np.ndarray]:
-    """Row positions of each group of ``d.groupby(cols, sort=sort)``, in iteration order.
-
-    Within a group the positions keep the frame's row order, as ``groupby`` does; rows
-    with a missing key belong to no group (``dropna``).  One grouping pass instead of a
-    sub-frame per group keeps the checks fast on studies with hundreds of series.
-    """
-    if d.empty:
-        return []
-    codes = d.groupby(cols, sort=sort).ngroup().to_numpy()
-    keep = np.flatnonzero(codes >= 0)  # NaN (missing key) compares False
-    codes = codes[keep].astype(np.int64)
-    order = keep[np.argsort(codes, kind="stable")]
-    counts = np.bincount(codes)
-    return np.split(order, np.cumsum(counts)[:-1])
-
-
-class _Rows:
-    """A frame's columns as Python objects, as ``iterrows`` would give them per row."""
-
-    def __init__(self, d: pd.DataFrame, cols: tuple[str, ...]) -> None:
-        self.col = {c: d[c].to_numpy(dtype=object) for c in cols}
-
-    def row(self, i: int) -> dict[str, Any]:
-        return {c: v[i] for c, v in self.col.items()}
-
-
 _SERIES_COLS = ("file", "line", "year", "value", "unit", "dimension")
 
 
 def _series(d: pd.DataFrame, key: str):
     """(sector, variable, rows in year order) of every series, as ``groupby`` yields them."""
-    rows = _Rows(d, (*_SERIES_COLS, "sector", key))
+    rows = Rows(d, (*_SERIES_COLS, "sector", key))
     years = d["year"].to_numpy()
     for pos in group_positions(d, ["sector", key], sort=False):
         pos = pos[np.argsort(years[pos], kind="quicksort")]  # as sort_values("year")
@@ -250,7 +176,7 @@ def check_series(
     """
     cfg = {**DEFAULTS, **(config or {})}
     skip = set(cfg["skip"])
-    d = _frame(df, key)
+    d = frame(df, key)
     flags: list[dict[str, Any]] = []
     for sector, var, g in _series(d, key):
         flags += _series_flags(sector, var, g, key, cfg, skip)
@@ -319,14 +245,14 @@ def _series_flags(
         sev = "error" if (is_fuel or known_dim or "ratio" in dims) else "warning"
         for row in rows:
             if row["value"] < 0:
-                flag(sev, "negative", f"{var} is negative ({_fmt(row['value'])})", row)
+                flag(sev, "negative", f"{var} is negative ({fmt(row['value'])})", row)
     if "share" not in skip:
         for row in rows:
             if row["dimension"] == "ratio" and not 0 <= row["value"] <= 1:
                 flag(
                     "error",
                     "share",
-                    f"{var} is a share but {_fmt(row['value'])} lies outside [0, 1] "
+                    f"{var} is a share but {fmt(row['value'])} lies outside [0, 1] "
                     "(write 45% or 0.45)",
                     row,
                 )
@@ -338,7 +264,7 @@ def _series_flags(
                 flag(
                     "warning",
                     "non_integer",
-                    f"{var} is a count but {_fmt(v)} is not a whole number "
+                    f"{var} is a count but {fmt(v)} is not a whole number "
                     "(an average, an estimate or a mis-scaled unit?)",
                     row,
                 )
@@ -348,8 +274,8 @@ def _series_flags(
                 flag(
                     "warning",
                     "zero_between",
-                    f"{var} is zero in {rows[i]['year']} between {_fmt(vals[i - 1])} "
-                    f"({rows[i - 1]['year']}) and {_fmt(vals[i + 1])} ({rows[i + 1]['year']}): "
+                    f"{var} is zero in {rows[i]['year']} between {fmt(vals[i - 1])} "
+                    f"({rows[i - 1]['year']}) and {fmt(vals[i + 1])} ({rows[i + 1]['year']}): "
                     "a missing value written as 0?",
                     rows[i],
                 )
@@ -385,7 +311,7 @@ def _jump_flags(
                 make_flag(
                     "warning",
                     "jump",
-                    f"{var} is {_fmt(vals[i])} in {int(row['year'])} while it is zero in the "
+                    f"{var} is {fmt(vals[i])} in {int(row['year'])} while it is zero in the "
                     f"neighbouring years ({years}): a new source or a reclassification?",
                     file=row["file"],
                     line=row["line"],
@@ -421,9 +347,9 @@ def _jump_flags(
 
 def check_identical(df: pd.DataFrame, key: str, min_years: int = 3) -> list[dict[str, Any]]:
     """Warn when two sectors carry exactly the same series (>= ``min_years`` values, not all 0)."""
-    d = _frame(df, key)
+    d = frame(df, key)
     d = d.loc[d["value"].notna()]
-    rows = _Rows(d, ("file", "unit", "sector", key))
+    rows = Rows(d, ("file", "unit", "sector", key))
     years = d["year"].to_numpy()
     years_int = d["year"].astype(int).to_numpy()
     values = d["value"].astype(float).to_numpy()
@@ -462,193 +388,6 @@ def check_identical(df: pd.DataFrame, key: str, min_years: int = 3) -> list[dict
                 )
             else:
                 seen[sig] = str(sector)
-    return flags
-
-
-def check_members_vs_reference(
-    df: pd.DataFrame, key: str, sectors: pd.DataFrame, tolerance: float = 0.05
-) -> list[dict[str, Any]]:
-    """Warn where the members of an additive variable add up to more than the reference.
-
-    The reference row is an aggregate (all manufacturing) that contains the members, so
-    sum(members) <= reference x (1 + tolerance) must hold.
-    """
-    if sectors is None or sectors.empty:
-        return []
-    ref = sectors.loc[sectors["role"] == "reference", "code"].tolist()
-    members = set(sectors.loc[sectors["role"] == "member", "code"])
-    if not ref:
-        return []
-    d = _frame(df, key)
-    d = d.loc[d["value"].notna()]
-    rows = _Rows(d, ("file", "line", "unit", "dimension", "year", key))
-    is_ref = (d["sector"] == ref[0]).to_numpy()
-    is_member = d["sector"].isin(members).to_numpy()
-    values = d["value"].to_numpy()
-    additive = set(ADDITIVE_DIMENSIONS)
-    flags = []
-    for pos in group_positions(d, [key, "year"], sort=True):
-        var = rows.col[key][pos[0]]
-        year = rows.col["year"][pos[0]]
-        dims = {rows.col["dimension"][i] for i in pos} - {""}
-        if var in NON_ADDITIVE or (dims and not dims <= additive):
-            continue
-        r = pos[is_ref[pos]]
-        m = pos[is_member[pos]]
-        if not len(r) or not len(m):
-            continue
-        total = float(values[r[0]])
-        s = float(values[m].sum())  # the same (pairwise) sum as pandas' Series.sum
-        if total >= 0 and s > total * (1 + tolerance) and s - total > 1e-9 * max(1.0, abs(s)):
-            row = rows.row(int(r[0]))
-            flags.append(
-                make_flag(
-                    "warning",
-                    "members_vs_reference",
-                    f"{var} of the member sectors adds up to {_fmt(s)}, more than the reference "
-                    f"{ref[0]} ({_fmt(total)}) that contains them",
-                    file=row["file"],
-                    line=row["line"],
-                    year=int(year),
-                    sector=ref[0],
-                    variable=str(var),
-                    value=total,
-                    unit=row["unit"] or None,
-                )
-            )
-    return flags
-
-
-def check_components(
-    energy: pd.DataFrame,
-    economy: pd.DataFrame,
-    tce_per_unit: dict[str, float] | None = None,
-    tolerance: float = 0.05,
-) -> list[dict[str, Any]]:
-    """Compare fuels converted to energy with the reported ``energy_total`` (GJ).
-
-    Energy-unit fuels count as given; mass/volume fuels need ``tce_per_unit[fuel]``
-    (tce per t or per m3, x 29.3076 GJ/tce).  A sector-year with a fuel that cannot be
-    converted is skipped (one info flag says so).  Fuels exceeding the total by more
-    than ``tolerance`` is a warning; fuels covering less than (1 - tolerance) of it is
-    info (the total may include fuels not listed).
-    """
-    if energy is None or economy is None or energy.empty or economy.empty:
-        return []
-    tce = tce_per_unit or {}
-    tot = _frame(economy, "variable")
-    tot = tot.loc[(tot["variable"] == "energy_total") & tot["value"].notna()]
-    if tot.empty:
-        return []
-    e = _frame(energy, "fuel")
-    e = e.loc[e["value"].notna()]
-    # the fuel rows of each (year, sector), in table order, looked up once
-    fuels: dict[tuple, list[tuple[Any, Any, Any]]] = {}
-    for y, sec, dim, fuel, v in zip(
-        *(e[c].to_numpy(dtype=object) for c in ("year", "sector", "dimension", "fuel", "value")),
-        strict=True,
-    ):
-        fuels.setdefault((y, sec), []).append((dim, fuel, v))
-    flags = []
-    skipped: set[str] = set()
-    partial: dict[str, list[tuple[int, float, dict[str, Any]]]] = {}
-    tot_rows = _Rows(tot, ("file", "line", "year", "sector", "value", "unit"))
-    for i in range(len(tot)):
-        row = tot_rows.row(i)
-        g = fuels.get((row["year"], row["sector"]))
-        if not g:
-            continue
-        gj = 0.0
-        missing = []
-        for dim, fuel, v in g:
-            if dim == "energy":
-                gj += v
-            elif fuel in tce:
-                gj += v * tce[fuel] * TCE_GJ
-            else:
-                missing.append(str(fuel))
-        if missing:
-            skipped.update(missing)
-            continue
-        total = float(row["value"])
-        if total <= 0:
-            continue
-        common = {
-            "file": row["file"],
-            "line": row["line"],
-            "year": row["year"],
-            "sector": row["sector"],
-            "variable": "energy_total",
-            "value": total,
-            "unit": row["unit"] or None,
-        }
-        if gj > total * (1 + tolerance):
-            flags.append(
-                make_flag(
-                    "warning",
-                    "components",
-                    f"the fuels add up to {_fmt(gj)} GJ, {gj / total:.3g} times the reported "
-                    f"energy_total ({_fmt(total)} GJ)",
-                    **common,
-                )
-            )
-        elif gj < total * (1 - tolerance):
-            partial.setdefault(str(row["sector"]), []).append(
-                (int(row["year"]), gj / total, common)
-            )
-    # partial coverage is common (the total holds energy not listed): one note per sector
-    for sector, items in partial.items():
-        items.sort(key=lambda it: it[0])
-        shares = [100 * it[1] for it in items]
-        years = [it[0] for it in items]
-        span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years {years[0]}-{years[-1]}"
-        pct = f"{shares[0]:.3g}%" if len(shares) == 1 else f"{min(shares):.3g}-{max(shares):.3g}%"
-        first = dict(items[0][2])
-        first["year"] = None if len(years) > 1 else years[0]
-        flags.append(
-            make_flag(
-                "info",
-                "components",
-                f"the listed fuels cover {pct} of the reported energy_total of sector {sector} "
-                f"({span}); the rest is energy not listed (other fuels, heat, or electricity "
-                "at another tce factor)",
-                **first,
-            )
-        )
-    if skipped:
-        flags.append(
-            make_flag(
-                "info",
-                "components",
-                "fuels vs energy_total not compared where these fuels have no tce "
-                f"conversion factor: {', '.join(sorted(skipped))}",
-                variable="energy_total",
-            )
-        )
-    return flags
-
-
-def check_missing_variables(economy: pd.DataFrame, sectors: pd.DataFrame) -> list[dict[str, Any]]:
-    """Warn when some member sectors give a variable and other members do not give it at all."""
-    if economy is None or economy.empty or sectors is None or sectors.empty:
-        return []
-    members = sectors.loc[sectors["role"] == "member", "code"].tolist()
-    flags = []
-    for var, g in economy.groupby("variable", sort=False):
-        have = set(g["sector"])
-        given = [m for m in members if m in have]
-        lacking = [m for m in members if m not in have]
-        if given and lacking:
-            flags.append(
-                make_flag(
-                    "warning",
-                    "coverage",
-                    f"{var} is given for member sector(s) {', '.join(given)} but not for "
-                    f"{', '.join(lacking)}",
-                    file=str(g["file"].iloc[0]) if "file" in g else None,
-                    variable=str(var),
-                )
-            )
     return flags
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.quality.checks import group_positions, make_flag
+from carbonpath.quality.flags import group_positions, make_flag
 
 
 def interpolate(a: int, xa: float, b: int, xb: float, t: int) -> float:

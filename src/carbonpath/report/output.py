@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from carbonpath.core.errors import InputError
+from carbonpath.report.contract import ResultsLike as Results
 from carbonpath.report.safe import neutralise_frame
-from carbonpath.results import Results
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 

@@ -7,7 +7,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from carbonpath.results import Results
+from carbonpath.report.contract import ResultsLike as Results
 
 #: format -> "module:function"; order matters (figures before html, which embeds them)
 WRITERS: dict[str, str] = {

@@ -28,7 +28,7 @@ from carbonpath.report.safe import neutralise
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from carbonpath.results import Results
+    from carbonpath.report.contract import ResultsLike as Results
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)

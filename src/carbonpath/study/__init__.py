@@ -1,5 +1,6 @@
-"""Loading a study folder into a validated :class:`Study`."""
+"""Loading a study folder into validated :class:`StudyData` (settings and tidy tables)."""
 
-from carbonpath.study.load import BUILTIN, Study, builtin_path, load_study
+from carbonpath.study.data import StudyData
+from carbonpath.study.load import BUILTIN, builtin_path, load_study
 
-__all__ = ["BUILTIN", "Study", "builtin_path", "load_study"]
+__all__ = ["BUILTIN", "StudyData", "builtin_path", "load_study"]

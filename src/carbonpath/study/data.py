@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from carbonpath.study.settings import StudySettings
 
-if TYPE_CHECKING:  # pragma: no cover
-    from carbonpath.results import Results
-
-__all__ = ["Study"]
+__all__ = ["StudyData"]
 
 
 @dataclass
-class Study:
-    """A loaded, validated study (tidy tables in canonical units; docs/architecture.md).
+class StudyData:
+    """A loaded, validated study: settings and tidy tables in canonical units.
+
+    Everything a step reads (docs/architecture.md); :class:`carbonpath.Study` adds
+    ``run()``.
 
     ``regions`` has one row with code ``""`` in a study without regions.csv; the long
     tables then have no ``region`` column (exactly as a one-region study always had).
@@ -91,14 +91,3 @@ class Study:
     @property
     def seed(self) -> int:
         return int(self.settings.seed)
-
-    def run(
-        self,
-        only: list[str] | None = None,
-        progress: Any = None,
-        allow_errors: bool = False,
-    ) -> Results:
-        """Run every configured analysis (or those in ``only``); see :mod:`carbonpath.pipeline`."""
-        from carbonpath.pipeline import run_study
-
-        return run_study(self, only=only, progress=progress, allow_errors=allow_errors)

@@ -1,4 +1,4 @@
-"""``load_study``: a study folder -> a validated :class:`~carbonpath.study.data.Study`.
+"""``load_study``: a study folder -> a validated :class:`~carbonpath.study.data.StudyData`.
 
 Loading reads ``study.toml`` once into settings, reads every table once (CSV or a
 workbook sheet), parses each distinct unit once (:mod:`carbonpath.core.units`), checks
@@ -19,18 +19,19 @@ from typing import Any
 import pandas as pd
 
 from carbonpath.accounting.factors import COLUMNS as FACTOR_FILE_COLUMNS
+from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
 from carbonpath.io.tables import Table, read_csv_table
 from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
 from carbonpath.study.corrections_table import read_corrections
-from carbonpath.study.data import Study
+from carbonpath.study.data import StudyData
 from carbonpath.study.panel_quality import assure_study, inventory_flags
 from carbonpath.study.settings import StudySettings, parse_study_settings
 from carbonpath.study.tables import Codes, LongSpec, read_long
 
-__all__ = ["BUILTIN", "Study", "builtin_path", "load_study"]
+__all__ = ["BUILTIN", "StudyData", "builtin_path", "load_study"]
 
 BUILTIN = "beijing"
 FACTOR_COLUMNS = [c for c in FACTOR_FILE_COLUMNS if c != "fuel"]
@@ -259,7 +260,7 @@ def _economy_spec(variables: dict[str, str]) -> LongSpec:
     )
 
 
-def load_study(path: str | Path | None = None) -> Study:
+def load_study(path: str | Path | None = None) -> StudyData:
     """Load a study folder (``None``: the built-in Beijing study) and validate it.
 
     Structural problems raise :class:`StudyError`; data-quality findings are kept in
@@ -307,8 +308,6 @@ def load_study(path: str | Path | None = None) -> Study:
     first, last = settings.years
     years = (first - settings.lead_years, last)
     factors_override = _read_factors(factors_t) if factors_t is not None else None
-    from carbonpath.accounting.factors import resolve_factor_set
-
     factor_set = resolve_factor_set(settings.accounting.factor_set, factors_override)
     energy = None
     if source == "energy" and energy_t is not None:
@@ -340,7 +339,7 @@ def load_study(path: str | Path | None = None) -> Study:
     flags = list(qa.flags)
     if inventory is not None:
         flags += inventory_flags(inventory, sectors, settings.quality, regions if panel else None)
-    return Study(
+    return StudyData(
         path=folder,
         builtin=builtin,
         settings=settings,

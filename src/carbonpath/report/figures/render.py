@@ -31,7 +31,7 @@ from carbonpath.report.style import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from carbonpath.results import Results
+    from carbonpath.report.contract import ResultsLike as Results
 
 #: the sections' figure lists, in report order
 SECTIONS = (economy, accounting, index, stirpat, decomposition, pathways)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from carbonpath.report.html.page import Figure, Section
+from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import add_tables, records_table
 
 FLAG_COLUMNS = [

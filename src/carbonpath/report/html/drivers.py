@@ -11,7 +11,7 @@ from typing import Any
 
 from carbonpath.report.html.emissions import not_run
 from carbonpath.report.html.format import fmt_num, fmt_p, setting_text
-from carbonpath.report.html.page import Figure, Section
+from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import COEF_DECIMALS, Table, add_tables, records_table
 
 RIDGE_WARNING = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from carbonpath.report.html.emissions import not_run
 from carbonpath.report.html.format import finite, fmt_num
-from carbonpath.report.html.page import Figure, Section
+from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import add_tables, records_table
 
 WEIGHT_COLUMNS = ["indicator", "label", "subsystem", "weight", "entropy", "divergence", "rank"]

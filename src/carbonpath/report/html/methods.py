@@ -8,7 +8,7 @@ from typing import Any
 
 from carbonpath.report.html.drivers import convention_text
 from carbonpath.report.html.format import setting_text
-from carbonpath.report.html.page import Figure, Section
+from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import add_tables, records_table
 
 SOFTWARE = (
@@ -116,7 +116,7 @@ def versions() -> list[dict[str, str]]:
             v = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             if pkg == "carbonpath":
-                from carbonpath import __version__ as v
+                from carbonpath.core.version import __version__ as v
             else:
                 v = "not installed"
         rows.append({"package": pkg, "version": v})

@@ -11,50 +11,22 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.text import display_text
 from carbonpath.core.units import TCE_GJ
 from carbonpath.report.html.format import fmt_num
-from carbonpath.report.html.tables import Table
+from carbonpath.report.html.model import Figure, Section
 
 if TYPE_CHECKING:  # pragma: no cover
+    from carbonpath.report.contract import ResultsLike as Results
     from carbonpath.report.figures import FigureSpec
-    from carbonpath.results import Results
 
 TEMPLATE = "report.html.j2"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _SVG_SIZE = re.compile(rb'<svg[^>]*?width="([0-9.]+)pt"[^>]*?height="([0-9.]+)pt"', re.S)
 DISPLAY_SCALE = 1.3  # figures are drawn at print size (6.3 in); show them a little larger
-
-
-@dataclass
-class Figure:
-    """A figure as the page shows it: embedded SVG, or the reason it was not drawn."""
-
-    name: str
-    title: str
-    caption: str
-    src: str = ""
-    width: int = 0
-    height: int = 0
-    skipped: str = ""
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Section:
-    """One section of the page (``id`` is its anchor)."""
-
-    id: str
-    title: str
-    intro: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    extra: list[Table] = field(default_factory=list)  # tables shown after the figures
 
 
 def svg_size_px(svg: bytes) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from carbonpath.report.figures import lmdi_span, target_records
-from carbonpath.report.html.page import Figure, Section
+from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import Table, add_tables, records_table
 
 TARGET_HEADERS = {

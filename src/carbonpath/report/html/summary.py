@@ -10,7 +10,7 @@ from typing import Any
 
 from carbonpath.report.figures import lmdi_span, target_records
 from carbonpath.report.html.format import finite, fmt_num
-from carbonpath.report.html.page import Figure, Section
+from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import Cell, Table
 
 

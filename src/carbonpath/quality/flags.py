@@ -1,0 +1,82 @@
+"""A quality finding (a flag) and the table access every check shares."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Rows", "fmt", "frame", "group_positions", "make_flag"]
+
+
+def make_flag(
+    severity: str,
+    check: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    year: int | None = None,
+    sector: str | None = None,
+    variable: str | None = None,
+    value: float | None = None,
+    unit: str | None = None,
+) -> dict[str, Any]:
+    """One QA flag as a plain dict (JSON-ready; NaN value -> None)."""
+    v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    return {
+        "severity": severity,
+        "check": check,
+        "file": file or None,
+        "line": int(line) if line else None,
+        "year": None if year is None else int(year),
+        "sector": sector,
+        "variable": variable,
+        "value": v,
+        "unit": unit,
+        "message": message,
+        "resolved": False,
+    }
+
+
+def fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def frame(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    d = df.copy()
+    for col, default in (("file", ""), ("line", 0), ("dimension", ""), ("unit", "")):
+        if col not in d.columns:
+            d[col] = default
+    d["file"] = d["file"].fillna("").astype(str)
+    d["line"] = pd.to_numeric(d["line"], errors="coerce").fillna(0).astype(int)
+    return d
+
+
+def group_positions(d: pd.DataFrame, cols: list[str], sort: bool) -> list[np.ndarray]:
+    """Row positions of each group of ``d.groupby(cols, sort=sort)``, in iteration order.
+
+    Within a group the positions keep the frame's row order, as ``groupby`` does; rows
+    with a missing key belong to no group (``dropna``).  One grouping pass instead of a
+    sub-frame per group keeps the checks fast on studies with hundreds of series.
+    """
+    if d.empty:
+        return []
+    codes = d.groupby(cols, sort=sort).ngroup().to_numpy()
+    keep = np.flatnonzero(codes >= 0)  # NaN (missing key) compares False
+    codes = codes[keep].astype(np.int64)
+    order = keep[np.argsort(codes, kind="stable")]
+    counts = np.bincount(codes)
+    return np.split(order, np.cumsum(counts)[:-1])
+
+
+class Rows:
+    """A frame's columns as Python objects, as ``iterrows`` would give them per row."""
+
+    def __init__(self, d: pd.DataFrame, cols: tuple[str, ...]) -> None:
+        self.col = {c: d[c].to_numpy(dtype=object) for c in cols}
+
+    def row(self, i: int) -> dict[str, Any]:
+        return {c: v[i] for c, v in self.col.items()}
