@@ -135,23 +135,29 @@ def load_study(path: str | Path | None = None) -> Study:
     inputs: list[dict[str, Any]] = []
 
     def table(role: str, required: list[str], optional: list[str]) -> Table | None:
+        # inputs are opened through io.files: inside the study folder, regular, bounded
+        from carbonpath.io.files import locate_input, max_input_bytes
+
         name = files[role]
         fname, _, sheet = name.partition("#")
         p = folder / fname
-        if not p.exists():
+        if locate_input(p, label=fname, root=folder) is None:
             return None
+        opened = {"root": folder, "max_bytes": max_input_bytes(raw)}
         if fname.lower().endswith((".xlsx", ".xlsm")):
             from carbonpath.io.yearbook import read_workbook_table
 
             t = read_workbook_table(
-                p, sheet or role, label=name, required=required, optional=optional
+                p, sheet or role, label=name, required=required, optional=optional, **opened
             )
         else:
-            t = read_csv_table(p, label=name, required=required, optional=optional, encoding=enc)
+            t = read_csv_table(
+                p, label=name, required=required, optional=optional, encoding=enc, **opened
+            )
         inputs.append(
             {
                 "file": name,
-                "sha256": _sha256(p),
+                "sha256": t.sha256,
                 "encoding": t.encoding,
                 "rows": len(t.rows),
             }
@@ -184,11 +190,12 @@ def load_study(path: str | Path | None = None) -> Study:
             cfg["yearbook"],
             list(range(cfg["years"][0], cfg["years"][1] + 1)),
         )
+        from carbonpath.io.files import max_input_bytes, sha256_input
+
         for entry in cfg["yearbook"]:
             for p in sorted(folder.glob(entry["file"].replace("{year}", "*"))):
-                inputs.append(
-                    {"file": p.name, "sha256": _sha256(p), "encoding": "xlsx", "rows": None}
-                )
+                digest = sha256_input(p, label=p.name, root=folder, max_bytes=max_input_bytes(raw))
+                inputs.append({"file": p.name, "sha256": digest, "encoding": "xlsx", "rows": None})
     if energy_t is None and yearbook.get("energy"):
         energy_t = yearbook["energy"].pop(0)
     if economy_t is None and yearbook.get("economy"):
