@@ -2,7 +2,9 @@
 
 Error contract: an :class:`~carbonpath.core.errors.InputError` becomes one line on stderr
 and exit code 2; any other exception is an internal error, exit code 1, with a
-traceback only under ``--debug``.  Heavy libraries are imported inside the commands so
+traceback only under ``--debug``.  The line passes through
+:func:`carbonpath.core.text.display_text`, so text quoted from a file (a cell holding a
+terminal escape sequence or a bidirectional override) cannot act on the terminal.  Heavy libraries are imported inside the commands so
 that ``carbonpath --help`` stays fast.
 """
 
@@ -24,13 +26,14 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         from carbonpath.core.errors import InputError
+        from carbonpath.core.text import display_text
 
         try:
             return super().invoke(ctx)
         except InputError as exc:
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
-            typer.echo(f"error: {exc.one_line()}", err=True)
+            typer.echo(f"error: {display_text(exc.one_line())}", err=True)
             raise typer.Exit(2) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -40,7 +43,7 @@ class _Group(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - the internal-error boundary
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
-            first = " ".join(str(exc).split())[:300]
+            first = display_text(" ".join(str(exc).split()))[:300]
             typer.echo(
                 f"internal error: {type(exc).__name__}: {first} "
                 "(this is a bug in carbonpath; rerun with --debug for the traceback)",

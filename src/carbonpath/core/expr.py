@@ -498,6 +498,12 @@ class _Val:
     problems: Mapping[int, str]
 
 
+def _short(node: Expr) -> str:
+    """A node's text for a message: at most 80 characters."""
+    text = str(node)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _merge(*ps: Mapping[int, str]) -> dict[int, str]:
     """Problems by year; the first message of a year wins."""
     out: dict[int, str] = {}
@@ -548,11 +554,11 @@ class _Evaluator:
 
     def scalar_binop(self, node: BinOp, x: float, y: float, probs: dict[int, str]) -> _Val:
         if node.op == "/" and y == 0:
-            raise InputError(f"{self.where}: division by the constant 0 in '{node}'")
+            raise InputError(f"{self.where}: division by the constant 0 in '{_short(node)}'")
         value = _scalar(node.op, float(x), float(y))
         if not math.isfinite(value):
             raise InputError(
-                f"{self.where}: '{node}' is undefined (overflow or not a real number)"
+                f"{self.where}: '{_short(node)}' is undefined (overflow or not a real number)"
             )
         return _Val(value, probs)
 
@@ -570,17 +576,17 @@ class _Evaluator:
             if isinstance(x, pd.Series):
                 zero = zero.reindex(x.index.union(y.index), fill_value=False)
                 zero &= x.reindex(zero.index).notna()
-            probs = _merge(probs, _flag(zero, f"division by zero: '{node.right}' is 0"))
+            probs = _merge(probs, _flag(zero, f"division by zero: '{_short(node.right)}' is 0"))
             y = y.where(y != 0)
         elif node.op == "/" and y == 0:
-            raise InputError(f"{self.where}: division by the constant 0 in '{node}'")
+            raise InputError(f"{self.where}: division by the constant 0 in '{_short(node)}'")
         with np.errstate(all="ignore"):
             out = _SERIES_OPS[node.op](x, y)
         xs = x if isinstance(x, pd.Series) else pd.Series(x, index=out.index)
         ys = y if isinstance(y, pd.Series) else pd.Series(y, index=out.index)
         bad = (~np.isfinite(out)) & xs.reindex(out.index).notna() & ys.reindex(out.index).notna()
         what = "negative base or overflow" if node.op == "**" else "overflow"
-        probs = _merge(probs, _flag(bad, f"'{node}' is undefined ({what})"))
+        probs = _merge(probs, _flag(bad, f"'{_short(node)}' is undefined ({what})"))
         return _Val(out.where(~bad), probs)
 
     @staticmethod
@@ -611,14 +617,14 @@ class _Evaluator:
 
         v = self.run(node.args[0])
         if not isinstance(v.data, pd.Series):
-            raise InputError(f"{self.where}: growth() of a constant in '{node}'")
+            raise InputError(f"{self.where}: growth() of a constant in '{_short(node)}'")
         prev = self.lagged(v, 1)
         cur, old = v.data, prev.data.reindex(v.data.index)  # type: ignore[union-attr]
         zero = (old == 0) & cur.notna()
         probs = _merge(
             v.problems,
             prev.problems,
-            _flag(zero, f"growth divides by a previous-year value of 0 in '{node}'"),
+            _flag(zero, f"growth divides by a previous-year value of 0 in '{_short(node)}'"),
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             out = cur / old.where(old != 0) - 1.0
@@ -631,10 +637,12 @@ class _Evaluator:
         v = self.run(node.args[0])
         if not isinstance(v.data, pd.Series):
             if v.data <= 0:  # type: ignore[operator]
-                raise InputError(f"{self.where}: log of a non-positive constant in '{node}'")
+                raise InputError(
+                    f"{self.where}: log of a non-positive constant in '{_short(node)}'"
+                )
             return _Val(math.log(v.data), v.problems)  # type: ignore[arg-type]
         bad = v.data <= 0
-        probs = _merge(v.problems, _flag(bad, f"log of a value <= 0 in '{node}'"))
+        probs = _merge(v.problems, _flag(bad, f"log of a value <= 0 in '{_short(node)}'"))
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.log(v.data.where(~bad))
         return _Val(out, probs)

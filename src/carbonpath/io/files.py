@@ -20,6 +20,7 @@ Messages name the file and what it is, never its content.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -32,12 +33,14 @@ from carbonpath.core.errors import StudyError
 from carbonpath.core.limits import DEFAULT_MAX_FILE_MB, MAX_FILE_MB_CEILING
 
 __all__ = [
+    "LIMIT_FIX",
     "InputFile",
     "binary_kind",
     "locate_input",
     "max_input_bytes",
     "read_input",
     "sha256_input",
+    "size_text",
 ]
 
 MB = 1024 * 1024
@@ -122,7 +125,7 @@ def binary_kind(head: bytes) -> str | None:
         if head.startswith(magic):
             return what
     if b"\x00" in head:
-        return "a binary file"
+        return "a binary file (it holds NUL bytes)"
     return None
 
 
@@ -180,12 +183,21 @@ def locate_input(path: Path, *, label: str, root: Path | None = None) -> Path | 
         raise _os_error(exc, label) from None
     special = _special(st.st_mode)
     if special:
-        raise StudyError(special, file=label, fix="put the table itself there (a regular file)")
+        raise StudyError(special, file=label, fix=_SPECIAL_FIX)
     return real
+
+
+_SPECIAL_FIX = "put the file itself there (a regular file)"
 
 
 def _os_error(exc: OSError, label: str) -> StudyError:
     reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.ENOTDIR:
+        return StudyError(
+            "cannot be read: a part of its path is a file, not a folder",
+            file=label,
+            fix="give the folder that holds it",
+        )
     return StudyError(
         f"cannot be read ({reason.lower()})",
         file=label,
@@ -193,16 +205,31 @@ def _os_error(exc: OSError, label: str) -> StudyError:
     )
 
 
-def _too_large(size: int, limit: int, label: str) -> StudyError:
+def size_text(n: float) -> str:
+    """``n`` bytes as a reader wants to see it: 812 bytes, 3.1 KB, 250.0 MB."""
+    if n < 1024:
+        return f"{n:.0f} bytes"
+    if n < MB:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / MB:.1f} MB"
+
+
+#: the fix of a file over the limit, for a study input
+LIMIT_FIX = (
+    "check that this is the right file; a larger limit can be set with "
+    "[limits] max_file_mb in study.toml"
+)
+
+
+def _too_large(size: int, limit: int, label: str, fix: str) -> StudyError:
     return StudyError(
-        f"is {size / MB:.1f} MB, more than the limit of {limit / MB:g} MB for an input file",
+        f"is {size_text(size)}, more than the limit of {size_text(limit)} for this file",
         file=label,
-        fix="check that this is the right file; a larger limit can be set with "
-        "[limits] max_file_mb in study.toml",
+        fix=fix,
     )
 
 
-def _read_fd(fd: int, limit: int, label: str) -> bytes:
+def _read_fd(fd: int, limit: int, label: str, fix: str) -> bytes:
     """Read at most ``limit`` bytes; more (a file that grows while read) is an error."""
     chunks: list[bytes] = []
     total = 0
@@ -213,7 +240,7 @@ def _read_fd(fd: int, limit: int, label: str) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
         if total > limit:
-            raise _too_large(total, limit, label)
+            raise _too_large(total, limit, label, fix)
 
 
 def read_input(
@@ -223,12 +250,15 @@ def read_input(
     root: Path | None = None,
     max_bytes: int | None = None,
     text: bool = False,
+    limit_fix: str = LIMIT_FIX,
+    binary_fix: str | None = None,
 ) -> InputFile:
     """Read an input file whole, after the checks of :func:`locate_input` and the size.
 
-    ``max_bytes``: the size limit (default :func:`max_input_bytes`).  ``text=True``: a
-    file whose first bytes show a binary format is refused before the rest is read.
-    A missing file is a :class:`StudyError` ("file is missing").
+    ``max_bytes``: the size limit (default :func:`max_input_bytes`), ``limit_fix`` the
+    fix shown when it is exceeded.  ``text=True``: a file whose first bytes show a
+    binary format is refused before the rest is read (``binary_fix``: the fix shown).  A missing file is a
+    :class:`StudyError` ("file is missing").
     """
     limit = max_input_bytes() if max_bytes is None else int(max_bytes)
     real = locate_input(path, label=label, root=root)
@@ -243,12 +273,12 @@ def read_input(
         st = os.fstat(fd)
         special = _special(st.st_mode)  # swapped for a FIFO since locate_input?
         if special:
-            raise StudyError(special, file=label, fix="put the table itself there")
+            raise StudyError(special, file=label, fix=_SPECIAL_FIX)
         if st.st_size > limit:
-            raise _too_large(st.st_size, limit, label)
+            raise _too_large(st.st_size, limit, label, limit_fix)
         head = os.read(fd, HEAD) if text else b""
-        _refuse_binary(binary_kind(head) if text else None, label)
-        data = head + _read_fd(fd, limit - len(head), label)
+        _refuse_binary(binary_kind(head) if text else None, label, binary_fix)
+        data = head + _read_fd(fd, limit - len(head), label, limit_fix)
     except OSError as exc:
         raise _os_error(exc, label) from None
     finally:
@@ -262,7 +292,7 @@ def read_input(
     )
 
 
-def _refuse_binary(kind: str | None, label: str) -> None:
+def _refuse_binary(kind: str | None, label: str, fix: str | None = None) -> None:
     if kind == "UTF-16 text":
         raise StudyError(
             "is saved as UTF-16 text",
@@ -273,7 +303,8 @@ def _refuse_binary(kind: str | None, label: str) -> None:
         raise StudyError(
             f"is {kind}, not a CSV text table",
             file=label,
-            fix="export the sheet as CSV (UTF-8) or list the workbook under [files] in study.toml",
+            fix=fix
+            or "export the sheet as CSV (UTF-8) or list the workbook under [files] in study.toml",
         )
 
 

@@ -34,7 +34,11 @@ def parse_toml(path: Path, *, root: Path | None = None) -> dict[str, Any]:
             fix="every study folder needs a study.toml; `carbonpath init DIR` writes an example",
         )
     data = read_input(
-        path, label=FILE, root=path.parent if root is None else root, max_bytes=MAX_TOML_BYTES
+        path,
+        label=FILE,
+        root=path.parent if root is None else root,
+        max_bytes=MAX_TOML_BYTES,
+        limit_fix="study.toml is a short text file; check that this is the right file",
     ).data
     try:
         text = data.decode("utf-8-sig")
@@ -63,9 +67,10 @@ def loads(text: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise _too_deep() from None
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+    except ValueError as exc:  # an integer of more than 4300 digits
+        what = "an integer of more than 4300 digits" if "digits" in str(exc) else "a value"
         raise StudyError(
-            f"holds a value TOML cannot read ({' '.join(str(exc).split())[:100]})",
+            f"holds {what}, which TOML cannot read",
             file=FILE,
             fix="write numbers with at most 20 digits",
         ) from None

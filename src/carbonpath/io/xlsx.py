@@ -49,7 +49,7 @@ from carbonpath.core.limits import (
     MAX_XLSX_RATIO,
     MAX_XLSX_TOTAL_MB,
 )
-from carbonpath.io.files import MB, read_input
+from carbonpath.io.files import MB, read_input, size_text
 
 __all__ = [
     "Sheet",
@@ -282,10 +282,15 @@ class _SheetPart(_Reader):
         return f"{letters}{self.row}"
 
     def put(self, value: Any) -> None:
-        if not 1 <= self.row <= MAX_TABLE_ROWS or not 1 <= self.col <= MAX_TABLE_COLUMNS:
+        if not 1 <= self.col <= MAX_TABLE_COLUMNS:
             raise _Refused(
-                f"has a value in cell {self.ref()}, beyond the {MAX_TABLE_ROWS:,} rows and "
-                f"{MAX_TABLE_COLUMNS:,} columns a table may have"
+                f"has a value in cell {self.ref()}, beyond the {MAX_TABLE_COLUMNS:,} columns "
+                "a table may have"
+            )
+        if not 1 <= self.row <= MAX_TABLE_ROWS:
+            raise _Refused(
+                f"has a value in row {self.row:,}, beyond the {MAX_TABLE_ROWS:,} rows a table "
+                "may have"
             )
         self.cells += 1
         if self.cells > MAX_TABLE_CELLS:
@@ -341,17 +346,13 @@ class Workbook:
             fix="re-save it as .xlsx from a spreadsheet program",
         )
 
-    def _part(self, name: str, reader: _Reader) -> _Reader:
-        """Stream part ``name`` into ``reader`` after the size and ratio checks."""
-        try:
-            info = self.zip.getinfo(name)
-        except KeyError:
-            raise self.unreadable(f"it lacks the part {name[:80]}") from None
+    def _check_size(self, info: zipfile.ZipInfo, what: str) -> None:
+        """Refuse a part over the size or ratio limit (a ZIP bomb) before unpacking it."""
         size, packed = info.file_size, max(info.compress_size, 1)
         if size > MAX_XLSX_PART_MB * MB or (size > 10 * MB and size / packed > MAX_XLSX_RATIO):
             raise StudyError(
-                f"part {name[:80]} unpacks to {size / MB:,.0f} MB from {packed / MB:,.1f} MB, "
-                "more than a workbook part may (a ZIP bomb?)",
+                f"{what} unpacks to {size_text(size)} from {size_text(packed)}, more than a "
+                "workbook part may (a ZIP bomb?)",
                 file=self.label,
                 fix="check that this is the right file (limits: docs/reliability.md)",
             )
@@ -362,27 +363,44 @@ class Workbook:
                 file=self.label,
                 fix="check that this is the right file (limits: docs/reliability.md)",
             )
+
+    def _part(self, name: str, reader: _Reader, what: str | None = None) -> _Reader:
+        """Stream part ``name`` into ``reader`` after the size and ratio checks.
+
+        ``what`` names the part in messages (default ``part <name>``).
+        """
+        what = what or f"part {name[:80]}"
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise self.unreadable(f"it lacks the part {name[:80]}") from None
+        self._check_size(info, what)
         try:
             with self.zip.open(info) as fh:
                 reader.feed(iter(lambda: fh.read(1 << 20), b""))
-        except StudyError:
-            raise
-        except _Refused as exc:
-            raise StudyError(
-                f"part {name[:80]} {exc}", file=self.label, fix="re-save it as .xlsx"
-            ) from None
-        except expat.ExpatError as exc:
-            raise StudyError(
-                f"part {name[:80]} is not well-formed XML "
-                f"({expat.ErrorString(exc.code)}, line {exc.lineno}, column {exc.offset})",
-                file=self.label,
-                fix="re-save it as .xlsx from a spreadsheet program",
-            ) from None
+        except (StudyError, _Refused, expat.ExpatError) as exc:
+            raise self._located(exc, what) from None
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise self.unreadable(type(exc).__name__) from None
         except RuntimeError:  # an encrypted part
             raise self.unreadable("it is encrypted or password-protected") from None
         return reader
+
+    def _located(self, exc: Exception, what: str) -> StudyError:
+        if isinstance(exc, StudyError):
+            return exc
+        if isinstance(exc, expat.ExpatError):
+            return StudyError(
+                f"{what} is not well-formed XML "
+                f"({expat.ErrorString(exc.code)}, line {exc.lineno}, column {exc.offset})",
+                file=self.label,
+                fix="re-save it as .xlsx from a spreadsheet program",
+            )
+        return StudyError(
+            f"{what} {exc}",
+            file=self.label,
+            fix="check that this is the right file, or re-save it as .xlsx",
+        )
 
     def _relations(self, part: str) -> dict[str, tuple[str, str]]:
         folder, base = posixpath.split(part)
@@ -486,7 +504,7 @@ class Workbook:
         if name not in self._cache:
             self.strings()
             self.date_styles()
-            part = self._part(self._sheets[name], _SheetPart(self._convert))
+            part = self._part(self._sheets[name], _SheetPart(self._convert), f"sheet '{name}'")
             self._cache[name] = Sheet(name, part.rows)  # type: ignore[attr-defined]
         return self._cache[name]
 
