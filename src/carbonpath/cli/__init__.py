@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import click
@@ -105,8 +106,21 @@ def _register_all() -> None:
 _register_all()
 
 
+#: numpy's floating-point warnings ("overflow encountered in multiply" ...): noise on the
+#: user's terminal that would break the one-line error contract; shown with --debug
+_FLOAT_WARNINGS = r".*encountered in "
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    with warnings.catch_warnings():
+        if "--debug" not in args:
+            warnings.filterwarnings("ignore", message=_FLOAT_WARNINGS, category=RuntimeWarning)
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         rv = app(args=argv, prog_name="carbonpath", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -265,9 +265,12 @@ class _Parser:
                 )
         if constant_value(out.left) is not None and constant_value(out.right) is not None:
             value = _scalar(op, constant_value(out.left), constant_value(out.right))  # type: ignore[arg-type]
-            if op != "/" and not math.isfinite(value):
-                what = "is not a real number" if op == "**" else "overflows"
-                raise self.fail(f"'{out}' {what}", node, fix="check the constants")
+            if op != "/" and math.isnan(value):
+                what = "a negative number to a fractional power is not a real number"
+                raise self.fail(what, node, fix="check the constants")
+            if op != "/" and math.isinf(value):
+                what = "the constants overflow (the result is larger than 1.8e308)"
+                raise self.fail(what, node, fix="check the constants")
         return out
 
     def visit_node(self, node: ast.AST) -> Expr:

@@ -24,9 +24,7 @@ __all__ = ["display_text", "is_valid_code", "normalise_code", "CODE_RULE"]
 _PLANE_ENDS = "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(17))
 _INVISIBLE = re.compile(
     "[\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
-    "\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff\ufdd0-\ufdef"
-    + _PLANE_ENDS
-    + "]"
+    "\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff\ufdd0-\ufdef" + _PLANE_ENDS + "]"
 )
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MAX_CODE = 64

@@ -201,9 +201,10 @@ def _province_key(name: str) -> str:
 
 def _open_workbook(path: Path) -> Any:
     """Open a workbook read-only; every failure becomes a one-line StudyError."""
+    from carbonpath.io.files import locate_input
     from carbonpath.io.yearbook import open_workbook
 
-    if not path.is_file():
+    if locate_input(path, label=path.name) is None:
         raise StudyError(
             "file is missing", file=str(path), fix="give the path of a CEADs .xlsx workbook"
         )

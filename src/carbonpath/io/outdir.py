@@ -507,18 +507,19 @@ class OutputFolder:
         return self.out
 
     def release(self) -> None:
-        """Remove the temporary folder and the parents a failed run created; unlock."""
+        """Remove the temporary folder, drop the lock, then remove the parents a failed
+        run created (the lock file lives in the parent)."""
         try:
             if not self.committed and self.tmp.is_dir() and not self.tmp.is_symlink():
                 shutil.rmtree(self.tmp, ignore_errors=True)
-            for p in reversed(self.created):
-                try:
-                    p.rmdir()
-                except OSError:
-                    break
-            self.created = []
         finally:
             self.lock.release()
+        for p in reversed(self.created):
+            try:
+                p.rmdir()
+            except OSError:
+                break
+        self.created = []
 
     def __enter__(self) -> OutputFolder:
         return self

@@ -267,7 +267,7 @@ class _SheetPart(_Reader):
             self.inline.append(text)
         elif tag == "c":
             kind = self.cell.get("t", "n")
-            raw = self.value
+            raw = self.value or None  # <v></v>: no value (a formula never calculated)
             if kind == "inlineStr":
                 raw = "".join(self.inline) if self.inline else None
             if raw is not None:
@@ -541,7 +541,8 @@ def excel_date(serial: float, date1904: bool = False) -> Any:
         base = dt.datetime(1899, 12, 30)
     if not 0 <= serial < 2958466:  # outside 1900-9999: keep the number
         return serial
-    return base + dt.timedelta(days=float(serial))
+    days, fraction = divmod(float(serial), 1.0)  # Excel keeps times to the millisecond
+    return base + dt.timedelta(days=days, milliseconds=round(fraction * 86_400_000))
 
 
 def cell_text(value: Any) -> str:
