@@ -111,8 +111,8 @@ def check_out(
         raise _refuse(f"output folder '{path}' is the root of the file system")
     for what, folder in (
         ("the study folder", study),
-        ("the current folder", _resolved(cwd or Path.cwd())),
-        ("the home folder", _resolved(home or Path.home())),
+        ("the current folder", _resolved(cwd or _where(Path.cwd))),
+        ("the home folder", _resolved(home or _where(Path.home))),
     ):
         if folder == path:
             raise _refuse(f"output folder '{path}' is {what}")
@@ -120,6 +120,15 @@ def check_out(
             raise _refuse(f"output folder '{path}' holds {what} ('{folder}')")
     _check_ancestors(path)
     return path
+
+
+def _where(find: Any) -> Path | None:
+    """``Path.cwd()`` or ``Path.home()``, or None when there is none (a deleted current
+    folder, no HOME): that rule then has nothing to protect."""
+    try:
+        return find()
+    except (OSError, RuntimeError, KeyError):
+        return None
 
 
 def _check_ancestors(path: Path) -> None:
