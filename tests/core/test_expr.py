@@ -146,3 +146,64 @@ def test_resolver_errors_propagate() -> None:
 
     with pytest.raises(InputError, match="did you mean 'co2'"):
         evaluate(parse("c02[39]"), bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "piece"),
+    [
+        ("co2[39] * 10 ** 10 ** 10", "the exponent 10000000000 is larger than 100"),
+        ("2.0 ** 2000 * co2[39]", "the exponent 2000 is larger than 100"),
+        ("co2[39] ** -101", "the exponent -101 is larger than 100"),
+        ("(-1) ** 0.5 * co2[39]", "is not a real number in '(-1) ** 0.5'"),
+        ("(-8) ** (1 / 3) + co2[39]", "is not a real number"),
+        ("1" + "0" * 400 + " * co2[39]", "the number is larger than 1e+15"),
+        ("1e16 * co2[39]", "the number is larger than 1e+15"),
+        ("lag(co2[39], 1e300)", "the number is larger than 1e+15"),
+        ("lag(co2[39], 101)", "lag(x, n) needs a whole number n >= 1 (at most 100)"),
+        ("lag(co2[39], 0)", "whole number n >= 1"),
+        ("-" * 41 + "co2[39]", "nested more than 40 levels deep"),
+        (" + ".join(["co2[39]"] * 300), "longer than 2000 characters"),
+        (" * ".join(["1e15"] * 21) + " + co2[39]", "overflow"),  # 1e315 > 1.8e308
+    ],
+)
+def test_bounds_are_one_line_errors(text, piece):
+    """Huge powers, complex results, huge literals and absurd lags (issue 12)."""
+    with pytest.raises(InputError) as info:
+        parse(text)
+    msg = str(info.value)
+    assert piece in msg and "\n" not in msg and len(msg) < 400
+
+
+def test_bounds_accept_what_studies_write():
+    for text in (
+        "co2[39] ** 0.5",
+        "(co2[39] / co2[06]) ** (1 / 7)",
+        "co2[39] ** 100",
+        "lag(co2[39], 100)",
+        "1e15 * co2[39]",
+        "-" * 38 + "co2[39]",
+    ):
+        parse(text)
+
+
+def test_overflow_in_a_year_is_named_not_infinite():
+    # 5 * 1e15 ** 20 overflows float64 (about 1.8e308); a reference by hand
+    with pytest.raises(
+        InputError, match=r"is undefined \(negative base or overflow\) in year 2014"
+    ):
+        evaluate(parse("(co2[39] * 1e15) ** 20"), resolve)
+    big = {("co2", "39"): pd.Series([1e300, 1.0], index=[2014, 2015])}
+    with pytest.raises(InputError, match=r"is undefined \(overflow\) in year 2014"):
+        evaluate(parse("co2[39] * 1e15"), lambda v, s: big[(v, s)])
+    # only the years asked for count: 2015 is finite (1e15)
+    out = evaluate(parse("co2[39] * 1e15"), lambda v, s: big[(v, s)], years=[2015])
+    assert out[2015] == 1e15 and math.isnan(out[2014])
+
+
+def test_negative_base_of_a_series_is_a_problem_of_its_year():
+    neg = {("co2", "39"): pd.Series([4.0, -4.0], index=[2014, 2015])}
+    with pytest.raises(InputError, match="negative base or overflow\\) in year 2015"):
+        evaluate(parse("co2[39] ** 0.5"), lambda v, s: neg[(v, s)])
+    np.testing.assert_allclose(
+        evaluate(parse("co2[39] ** 0.5"), lambda v, s: neg[(v, s)], years=[2014]).loc[2014], 2.0
+    )

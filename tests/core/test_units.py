@@ -76,3 +76,34 @@ def test_bad_units_are_one_line_errors(bad):
 def test_cross_dimension_conversion_refused():
     with pytest.raises(InputError, match="cannot convert"):
         factor_to("t", "m^3")
+
+
+@pytest.mark.parametrize(
+    ("bad", "piece"),
+    [
+        ("0 t", "has a scale of 0"),
+        ("0.0 t", "has a scale of 0"),
+        ("10^-400 t", "absurd scale (10^-400)"),
+        ("10^400 t", "absurd scale (10^400)"),
+        ("1e400 t", "absurd scale (inf)"),
+        ("1e-400 t", "has a scale of 0"),
+        ("10^16 t", "absurd scale (1e+16)"),
+        ("10^-13 yuan", "absurd scale"),
+        ("ng", "absurd scale"),  # 1e-15 t
+        ("10^99999999999999999999 t", "absurd scale"),
+        ("9" * 120 + " t", "longer than 100 characters"),
+    ],
+)
+def test_units_of_absurd_scale_are_refused(bad, piece):
+    """0, 10^-400 and 10^400 would turn every value into 0 or infinity (issue 12)."""
+    with pytest.raises(InputError) as info:
+        parse_unit(bad)
+    assert piece in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "factor"),
+    [("1e15 t", 1e15), ("10^-12 t", 1e-12), ("mg", 1e-9), ("10^12 yuan", 1e12), ("ppm", 1e-6)],
+)
+def test_scales_at_the_bounds_are_accepted(text, factor):
+    assert parse_unit(text).factor == pytest.approx(factor, rel=1e-12)

@@ -92,5 +92,5 @@ def test_only_separators_is_empty(tmp_path: Path) -> None:
 
 def test_binary_refused(tmp_path: Path) -> None:
     p = _write(tmp_path, b"PK\x03\x04\x00\x00binary")
-    with pytest.raises(StudyError, match="binary file"):
+    with pytest.raises(StudyError, match="ZIP archive, not a CSV text table"):
         read_csv_table(p, label="economy.csv", required=REQ)

@@ -2,7 +2,9 @@
 
 Error contract: an :class:`~carbonpath.core.errors.InputError` becomes one line on stderr
 and exit code 2; any other exception is an internal error, exit code 1, with a
-traceback only under ``--debug``.  Heavy libraries are imported inside the commands so
+traceback only under ``--debug``.  The line passes through
+:func:`carbonpath.core.text.display_text`, so text quoted from a file (a cell holding a
+terminal escape sequence or a bidirectional override) cannot act on the terminal.  Heavy libraries are imported inside the commands so
 that ``carbonpath --help`` stays fast.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import click
@@ -24,13 +27,14 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: click.Context) -> Any:
         from carbonpath.core.errors import InputError
+        from carbonpath.core.text import display_text
 
         try:
             return super().invoke(ctx)
         except InputError as exc:
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
-            typer.echo(f"error: {exc.one_line()}", err=True)
+            typer.echo(f"error: {display_text(exc.one_line())}", err=True)
             raise typer.Exit(2) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -40,7 +44,7 @@ class _Group(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - the internal-error boundary
             if (ctx.obj or {}).get("debug"):
                 traceback.print_exc()
-            first = " ".join(str(exc).split())[:300]
+            first = display_text(" ".join(str(exc).split()))[:300]
             typer.echo(
                 f"internal error: {type(exc).__name__}: {first} "
                 "(this is a bug in carbonpath; rerun with --debug for the traceback)",
@@ -102,8 +106,21 @@ def _register_all() -> None:
 _register_all()
 
 
+#: numpy's floating-point warnings ("overflow encountered in multiply" ...): noise on the
+#: user's terminal that would break the one-line error contract; shown with --debug
+_FLOAT_WARNINGS = r".*encountered in "
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    with warnings.catch_warnings():
+        if "--debug" not in args:
+            warnings.filterwarnings("ignore", message=_FLOAT_WARNINGS, category=RuntimeWarning)
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         rv = app(args=argv, prog_name="carbonpath", standalone_mode=False)
     except click.exceptions.Exit as exc:

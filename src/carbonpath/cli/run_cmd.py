@@ -1,11 +1,66 @@
-"""``carbonpath run [STUDY] [--out DIR]``: the whole assessment in one command."""
+"""``carbonpath run [STUDY] [--out DIR]``: the whole assessment in one command.
+
+``--out`` is checked and locked before the study is even loaded (docs/reliability.md):
+a folder that is not carbonpath's, the study, current or home folder, a read-only or
+busy folder is exit 2 at once.  SIGTERM and SIGHUP end the run like Ctrl-C, so its
+temporary folder is removed and ``--out`` keeps what it held.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
+
+
+def _study_folder(study: Path | None) -> Path:
+    """The folder a run reads (for the --out rules), before the study is loaded."""
+    from carbonpath.study import builtin_path
+
+    if study is None:
+        return builtin_path()
+    path = Path(study).expanduser()
+    return path.parent if path.name == "study.toml" and path.is_file() else path
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminable() -> Iterator[None]:
+    """SIGTERM/SIGHUP raise KeyboardInterrupt while the run is on (main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    before = {n: signal.signal(getattr(signal, n), _interrupt) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in before.items():
+            signal.signal(getattr(signal, n), handler)
+
+
+def _formats(formats: str | None) -> list[str] | None:
+    from carbonpath.core.errors import InputError, suggest
+    from carbonpath.study.settings import REPORT_FORMATS
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else None
+    for f in chosen or []:
+        if f not in REPORT_FORMATS:
+            raise InputError(
+                f"--formats: unknown format '{f}'{suggest(f, REPORT_FORMATS)}",
+                fix=f"choose from {', '.join(REPORT_FORMATS)}",
+            )
+    return chosen
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +70,11 @@ def register(app: typer.Typer) -> None:
             None, help="Study folder (default: the built-in Beijing study)."
         ),
         out: Path = typer.Option(
-            Path("carbonpath-report"), "--out", "-o", help="Output folder (replaced atomically)."
+            Path("carbonpath-report"),
+            "--out",
+            "-o",
+            help="Output folder: new, empty, or an earlier carbonpath output (replaced "
+            "atomically; see docs/reliability.md).",
         ),
         only: str | None = typer.Option(
             None,
@@ -32,41 +91,33 @@ def register(app: typer.Typer) -> None:
         """Load, check and analyse a study; write results.json, tables and the report."""
         from rich.console import Console
 
-        from carbonpath.core.errors import InputError, suggest
         from carbonpath.pipeline import check_steps, load_study
-        from carbonpath.report.output import check_out_dir, write_outputs
+        from carbonpath.report.output import claim_output, write_outputs
         from carbonpath.report.summary import summary_lines
         from carbonpath.report.writers import available_writers
-        from carbonpath.study.settings import REPORT_FORMATS
 
         console = Console(stderr=False, highlight=False, soft_wrap=True)
         show = not quiet and sys.stdout.isatty()
         steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
         check_steps(steps or [], "--only: ")
-        chosen = [f.strip() for f in formats.split(",") if f.strip()] if formats else None
-        for f in chosen or []:
-            if f not in REPORT_FORMATS:
-                raise InputError(
-                    f"--formats: unknown format '{f}'{suggest(f, REPORT_FORMATS)}",
-                    fix=f"choose from {', '.join(REPORT_FORMATS)}",
-                )
-        st = load_study(study)
-        out_dir = check_out_dir(out, None if st.builtin else st.path)
-        fmts = chosen or st.settings.report.formats
-        if show:
-            with console.status("loading") as status:
-                results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
-                status.update("writing outputs")
-                written = write_outputs(
-                    results,
-                    out_dir,
-                    fmts,
-                    available_writers(),
-                    on_step=lambda f: status.update(f"writing {f}"),
-                )
-        else:
-            results = st.run(only=steps)
-            written = write_outputs(results, out_dir, fmts, available_writers())
+        chosen = _formats(formats)
+        with _terminable(), claim_output(out, _study_folder(study)) as target:
+            st = load_study(study)
+            fmts = chosen or st.settings.report.formats
+            if show:
+                with console.status("loading") as status:
+                    results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
+                    status.update("writing outputs")
+                    written = write_outputs(
+                        results,
+                        target,
+                        fmts,
+                        available_writers(),
+                        on_step=lambda f: status.update(f"writing {f}"),
+                    )
+            else:
+                results = st.run(only=steps)
+                written = write_outputs(results, target, fmts, available_writers())
         if quiet:
             return
         d = results.to_dict()

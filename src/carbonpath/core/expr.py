@@ -8,6 +8,14 @@ parentheses and calls to ``growth``, ``lag``, ``log``, ``sum`` and ``mean``.  Ev
 other construct (attribute access, other subscripts, lambdas, comprehensions, strings,
 keyword arguments, dunder names ...) is rejected with a one-line :class:`InputError`.
 Nothing is ever compiled or executed: evaluation walks carbonpath's own immutable tree.
+
+Bounds (:mod:`carbonpath.core.limits`) keep numbers numbers: at most
+``MAX_EXPR_CHARS`` characters and ``MAX_EXPR_DEPTH`` levels of nesting, literals of at
+most ``MAX_EXPR_LITERAL`` in magnitude, a constant exponent of at most ``MAX_EXPONENT``
+in magnitude (``10 ** 10 ** 10``, ``2.0 ** 2000`` are refused), constant parts that
+must give a finite real number (``(-1) ** 0.5`` is refused) and ``lag(x, n)`` with
+``1 <= n <= MAX_LAG``.  A value that overflows during evaluation is an error naming the
+year, like a division by zero.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import operator
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping
@@ -22,6 +31,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carbonpath.core.errors import InputError, did_you_mean
+from carbonpath.core.limits import (
+    MAX_EXPONENT,
+    MAX_EXPR_CHARS,
+    MAX_EXPR_DEPTH,
+    MAX_EXPR_LITERAL,
+    MAX_LAG,
+)
 from carbonpath.core.scopes import SCOPE_FIX, parse_scope
 from carbonpath.core.variables import DERIVED_VARIABLES, ECONOMY_VARIABLES
 
@@ -61,6 +77,13 @@ _SCOPE_WORDS = ("modern", "reference", "region")
 _BRACKET_RE = re.compile(r"\[\s*([^\[\]\"'()\\]+?)\s*\]")
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_SERIES_OPS = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 
@@ -183,6 +206,7 @@ class _Parser:
         self.quoted = quoted
         self.where = f"indicator '{name}'" if name else "expression"
         self.variables = variables
+        self.depth = 0
 
     def fail(
         self, what: str, node: ast.AST | None = None, fix: str | None = None, hint: str = ""
@@ -192,26 +216,68 @@ class _Parser:
             seg = ast.get_source_segment(self.quoted, node)
             if seg:
                 seg = re.sub(r"\[\"([^\"\]]*)\"\]", r"[\1]", seg)
+                seg = seg if len(seg) <= 80 else seg[:77] + "..."
                 piece = f" in '{seg}'"
         return InputError(f"{self.where}: {what}{piece}{hint}", fix=fix)
 
     def visit(self, node: ast.AST) -> Expr:
-        if isinstance(node, ast.Constant):
-            v = node.value
-            if isinstance(v, bool) or not isinstance(v, int | float):
-                kind = "strings" if isinstance(v, str) else f"{type(v).__name__} literals"
+        self.depth += 1
+        try:
+            if self.depth > MAX_EXPR_DEPTH:
                 raise self.fail(
-                    f"{kind} are not allowed", node, fix="use numbers and variable[scope] only"
+                    f"the expression is nested more than {MAX_EXPR_DEPTH} levels deep",
+                    fix="write it more simply",
                 )
-            if not math.isfinite(float(v)):
-                raise self.fail("non-finite number", node)
-            return Number(float(v))
+            return self.visit_node(node)
+        finally:
+            self.depth -= 1
+
+    def visit_constant(self, node: ast.Constant) -> Expr:
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            kind = "strings" if isinstance(v, str) else f"{type(v).__name__} literals"
+            raise self.fail(
+                f"{kind} are not allowed", node, fix="use numbers and variable[scope] only"
+            )
+        if isinstance(v, float) and not math.isfinite(v):
+            raise self.fail("non-finite number", node)
+        if abs(v) > MAX_EXPR_LITERAL:
+            raise self.fail(
+                f"the number is larger than {MAX_EXPR_LITERAL:g}",
+                node,
+                fix="write smaller numbers (variables carry their own units)",
+            )
+        return Number(float(v))
+
+    def visit_binop(self, node: ast.BinOp) -> Expr:
+        op = _OPS.get(type(node.op))
+        if op is None:
+            sym = type(node.op).__name__
+            raise self.fail(f"operator {sym} is not allowed (only + - * / **)", node)
+        out = BinOp(op, self.visit(node.left), self.visit(node.right))
+        if op == "**":
+            exponent = constant_value(out.right)
+            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+                raise self.fail(
+                    f"the exponent {Number(exponent)} is larger than {MAX_EXPONENT}",
+                    node,
+                    fix=f"use an exponent between -{MAX_EXPONENT} and {MAX_EXPONENT}",
+                )
+        if constant_value(out.left) is not None and constant_value(out.right) is not None:
+            value = _scalar(op, constant_value(out.left), constant_value(out.right))  # type: ignore[arg-type]
+            if op != "/" and math.isnan(value):
+                what = "a negative number to a fractional power is not a real number"
+                raise self.fail(what, node, fix="check the constants")
+            if op != "/" and math.isinf(value):
+                what = "the constants overflow (the result is larger than 1.8e308)"
+                raise self.fail(what, node, fix="check the constants")
+        return out
+
+    def visit_node(self, node: ast.AST) -> Expr:
+        if isinstance(node, ast.Constant):
+            return self.visit_constant(node)
         if isinstance(node, ast.BinOp):
-            op = _OPS.get(type(node.op))
-            if op is None:
-                sym = type(node.op).__name__
-                raise self.fail(f"operator {sym} is not allowed (only + - * / **)", node)
-            return BinOp(op, self.visit(node.left), self.visit(node.right))
+            return self.visit_binop(node)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 return Neg(self.visit(node.operand))
@@ -223,25 +289,29 @@ class _Parser:
         if isinstance(node, ast.Call):
             return self.visit_call(node)
         if isinstance(node, ast.Name):
-            self.check_name(node.id, node)
-            if node.id in FUNCTIONS:
-                raise self.fail(f"function '{node.id}' must be called with arguments", node)
-            if node.id in _SCOPE_WORDS:
-                raise self.fail(
-                    f"'{node.id}' is a scope, not a variable",
-                    node,
-                    fix="write variable[scope], e.g. output_value[modern]",
-                )
-            self.check_variable(node.id, node)
-            raise self.fail(
-                f"variable '{node.id}' needs a scope selector",
-                node,
-                fix=f"write {node.id}[modern], {node.id}[reference], {node.id}[region], {node.id}[<sector code>] or {node.id}[group:<name>]",
-            )
+            raise self.bare_name(node)
         raise self.fail(
             self.describe(node),
             node,
             fix="only numbers, variable[scope], + - * / ** and growth/lag/log/sum/mean are allowed",
+        )
+
+    def bare_name(self, node: ast.Name) -> InputError:
+        """The error for a name without ``[scope]`` (a function, a scope word, a variable)."""
+        self.check_name(node.id, node)
+        if node.id in FUNCTIONS:
+            return self.fail(f"function '{node.id}' must be called with arguments", node)
+        if node.id in _SCOPE_WORDS:
+            return self.fail(
+                f"'{node.id}' is a scope, not a variable",
+                node,
+                fix="write variable[scope], e.g. output_value[modern]",
+            )
+        self.check_variable(node.id, node)
+        return self.fail(
+            f"variable '{node.id}' needs a scope selector",
+            node,
+            fix=f"write {node.id}[modern], {node.id}[reference], {node.id}[region], {node.id}[<sector code>] or {node.id}[group:<name>]",
         )
 
     @staticmethod
@@ -336,8 +406,12 @@ class _Parser:
         args = tuple(self.visit(a) for a in node.args)
         if fname == "lag" and n == 2:
             k = args[1]
-            if not (isinstance(k, Number) and k.value.is_integer() and k.value >= 1):
-                raise self.fail("lag(x, n) needs a whole number n >= 1", node)
+            if not (isinstance(k, Number) and k.value.is_integer() and 1 <= k.value <= MAX_LAG):
+                raise self.fail(
+                    f"lag(x, n) needs a whole number n >= 1 (at most {MAX_LAG})",
+                    node,
+                    fix=f"give the lag in years as a whole number from 1 to {MAX_LAG}",
+                )
         return Call(fname, args)
 
 
@@ -359,8 +433,11 @@ def parse(text: str, *, name: str | None = None, variables: Collection[str] | No
             fix="write e.g. output_value[modern] / output_value[reference]",
         )
     flat = " ".join(text.split())
-    if len(flat) > 1000:
-        raise InputError(f"{where}: the expression is longer than 1000 characters")
+    if len(flat) > MAX_EXPR_CHARS:
+        raise InputError(
+            f"{where}: the expression is longer than {MAX_EXPR_CHARS} characters",
+            fix="split it into several indicators or variables",
+        )
     quoted = _quote_scopes(flat)
     try:
         tree = ast.parse(quoted, mode="eval")
@@ -370,12 +447,48 @@ def parse(text: str, *, name: str | None = None, variables: Collection[str] | No
             f"{where}: syntax error in '{flat}': {detail}",
             fix="check brackets, operators and commas",
         ) from None
-    except (ValueError, RecursionError, MemoryError):
+    except (ValueError, RecursionError, MemoryError, OverflowError):
         raise InputError(f"{where}: cannot parse '{flat}'") from None
     try:
         return _Parser(flat, quoted, name, variables).visit(tree.body)
     except RecursionError:
         raise InputError(f"{where}: the expression is nested too deeply") from None
+
+
+def constant_value(expr: Expr) -> float | None:
+    """The value of a sub-expression made of numbers only (``None`` if it reads a variable).
+
+    Folded with IEEE arithmetic (:func:`_scalar`): an overflow gives inf, a negative base
+    with a fractional exponent NaN, a division by 0 inf or NaN; never an exception.
+    """
+    if isinstance(expr, Number):
+        return expr.value
+    if isinstance(expr, Neg):
+        inner = constant_value(expr.operand)
+        return None if inner is None else -inner
+    if isinstance(expr, BinOp):
+        a, b = constant_value(expr.left), constant_value(expr.right)
+        if a is None or b is None:
+            return None
+        return _scalar(expr.op, a, b)
+    return None
+
+
+def _scalar(op: str, a: float, b: float) -> float:
+    """``a op b`` in float64 without exceptions (inf/NaN instead of OverflowError/complex)."""
+    import numpy as np
+
+    x, y = np.float64(a), np.float64(b)
+    with np.errstate(all="ignore"):
+        if op == "+":
+            return float(x + y)
+        if op == "-":
+            return float(x - y)
+        if op == "*":
+            return float(x * y)
+        if op == "/":
+            return float(x / y) if y != 0 else math.nan
+        return float(np.power(x, y))
 
 
 # ----------------------------------------------------------------------- evaluate
@@ -386,6 +499,180 @@ class _Val:
 
     data: object  # pandas.Series | float
     problems: Mapping[int, str]
+
+
+def _short(node: Expr) -> str:
+    """A node's text for a message: at most 80 characters."""
+    text = str(node)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _merge(*ps: Mapping[int, str]) -> dict[int, str]:
+    """Problems by year; the first message of a year wins."""
+    out: dict[int, str] = {}
+    for p in ps:
+        for y, msg in p.items():
+            out.setdefault(y, msg)
+    return out
+
+
+def _flag(mask: pd.Series, msg: str) -> dict[int, str]:
+    return {int(y): msg for y in mask.index[mask.to_numpy()]}
+
+
+class _Evaluator:
+    """Walks an :class:`Expr` tree over year-indexed series (see :func:`evaluate`)."""
+
+    def __init__(self, resolve: Callable[[str, str], pd.Series], where: str) -> None:
+        self.resolve = resolve
+        self.where = where
+        self.cache: dict[tuple[str, str], pd.Series] = {}
+
+    def fetch(self, var: Var) -> pd.Series:
+        import pandas as pd
+
+        key = (var.name, var.scope)
+        if key not in self.cache:
+            s = self.resolve(var.name, var.scope)
+            if not isinstance(s, pd.Series):
+                s = pd.Series(s)
+            s = pd.to_numeric(s, errors="coerce").astype(float)
+            s.index = pd.Index([int(y) for y in s.index], name="year")
+            self.cache[key] = s.sort_index()
+        return self.cache[key]
+
+    def run(self, node: Expr) -> _Val:
+        if isinstance(node, Number):
+            return _Val(node.value, {})
+        if isinstance(node, Var):
+            return _Val(self.fetch(node), {})
+        if isinstance(node, Neg):
+            v = self.run(node.operand)
+            return _Val(-v.data, v.problems)  # type: ignore[operator]
+        if isinstance(node, BinOp):
+            return self.binop(node, self.run(node.left), self.run(node.right))
+        if isinstance(node, Call):
+            return self.call(node)
+        raise InputError(f"{self.where}: cannot evaluate {type(node).__name__}")  # pragma: no cover
+
+    def scalar_binop(self, node: BinOp, x: float, y: float, probs: dict[int, str]) -> _Val:
+        if node.op == "/" and y == 0:
+            raise InputError(f"{self.where}: division by the constant 0 in '{_short(node)}'")
+        value = _scalar(node.op, float(x), float(y))
+        if not math.isfinite(value):
+            raise InputError(
+                f"{self.where}: '{_short(node)}' is undefined (overflow or not a real number)"
+            )
+        return _Val(value, probs)
+
+    def binop(self, node: BinOp, a: _Val, b: _Val) -> _Val:
+        """``a op b``; a year whose result is not finite (overflow, 0 divisor) is a problem."""
+        import numpy as np
+        import pandas as pd
+
+        probs = _merge(a.problems, b.problems)
+        x, y = a.data, b.data
+        if not isinstance(x, pd.Series) and not isinstance(y, pd.Series):
+            return self.scalar_binop(node, x, y, probs)  # type: ignore[arg-type]
+        if node.op == "/" and isinstance(y, pd.Series):
+            zero = y == 0
+            if isinstance(x, pd.Series):
+                zero = zero.reindex(x.index.union(y.index), fill_value=False)
+                zero &= x.reindex(zero.index).notna()
+            probs = _merge(probs, _flag(zero, f"division by zero: '{_short(node.right)}' is 0"))
+            y = y.where(y != 0)
+        elif node.op == "/" and y == 0:
+            raise InputError(f"{self.where}: division by the constant 0 in '{_short(node)}'")
+        with np.errstate(all="ignore"):
+            out = _SERIES_OPS[node.op](x, y)
+        xs = x if isinstance(x, pd.Series) else pd.Series(x, index=out.index)
+        ys = y if isinstance(y, pd.Series) else pd.Series(y, index=out.index)
+        bad = (~np.isfinite(out)) & xs.reindex(out.index).notna() & ys.reindex(out.index).notna()
+        what = "negative base or overflow" if node.op == "**" else "overflow"
+        probs = _merge(probs, _flag(bad, f"'{_short(node)}' is undefined ({what})"))
+        return _Val(out.where(~bad), probs)
+
+    @staticmethod
+    def lagged(v: _Val, n: int) -> _Val:
+        import pandas as pd
+
+        if not isinstance(v.data, pd.Series):
+            return v
+        s = v.data.copy()
+        s.index = s.index + n
+        return _Val(s, {y + n: m for y, m in v.problems.items()})
+
+    def call(self, node: Call) -> _Val:
+        f = node.func
+        if f == "lag":
+            n = int(node.args[1].value) if len(node.args) == 2 else 1  # type: ignore[attr-defined]
+            return self.lagged(self.run(node.args[0]), n)
+        if f == "growth":
+            return self.growth(node)
+        if f == "log":
+            return self.log(node)
+        return self.aggregate(node)
+
+    def growth(self, node: Call) -> _Val:
+        """``growth(x) = x / lag(x) - 1``; a previous-year 0 is a problem of that year."""
+        import numpy as np
+        import pandas as pd
+
+        v = self.run(node.args[0])
+        if not isinstance(v.data, pd.Series):
+            raise InputError(f"{self.where}: growth() of a constant in '{_short(node)}'")
+        prev = self.lagged(v, 1)
+        cur, old = v.data, prev.data.reindex(v.data.index)  # type: ignore[union-attr]
+        zero = (old == 0) & cur.notna()
+        probs = _merge(
+            v.problems,
+            prev.problems,
+            _flag(zero, f"growth divides by a previous-year value of 0 in '{_short(node)}'"),
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = cur / old.where(old != 0) - 1.0
+        return _Val(out, probs)
+
+    def log(self, node: Call) -> _Val:
+        import numpy as np
+        import pandas as pd
+
+        v = self.run(node.args[0])
+        if not isinstance(v.data, pd.Series):
+            if v.data <= 0:  # type: ignore[operator]
+                raise InputError(
+                    f"{self.where}: log of a non-positive constant in '{_short(node)}'"
+                )
+            return _Val(math.log(v.data), v.problems)  # type: ignore[arg-type]
+        bad = v.data <= 0
+        probs = _merge(v.problems, _flag(bad, f"log of a value <= 0 in '{_short(node)}'"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.log(v.data.where(~bad))
+        return _Val(out, probs)
+
+    def aggregate(self, node: Call) -> _Val:
+        """``sum``/``mean`` of the arguments; NaN in any argument makes the result NaN."""
+        import pandas as pd
+
+        vals = [self.run(a) for a in node.args]
+        probs = _merge(*(v.problems for v in vals))
+        series = [v.data for v in vals if isinstance(v.data, pd.Series)]
+        if not series:
+            total = sum(float(v.data) for v in vals)  # type: ignore[arg-type]
+            return _Val(total if node.func == "sum" else total / len(vals), probs)
+        idx = series[0].index
+        for s in series[1:]:
+            idx = idx.union(s.index)
+        cols = [
+            v.data.reindex(idx)
+            if isinstance(v.data, pd.Series)
+            else pd.Series(float(v.data), index=idx)  # type: ignore[arg-type]
+            for v in vals
+        ]
+        out = pd.concat(cols, axis=1).sum(axis=1, skipna=False)
+        if node.func == "mean":
+            out = out / len(vals)
+        return _Val(out, probs)
 
 
 def evaluate(
@@ -399,151 +686,15 @@ def evaluate(
 
     Returns a float series indexed by year.  ``growth(x) = x / lag(x) - 1``;
     ``lag(x, n)`` is the value n calendar years earlier.  A division by a value that is
-    zero (or a log of a value <= 0) in a year raises :class:`InputError` naming the year,
-    never inf; with ``years`` given, only problems that reach those years are errors.
+    zero, a log of a value <= 0 or a result that overflows in a year raises
+    :class:`InputError` naming the year, never inf; with ``years`` given, only problems
+    that reach those years are errors.
     """
-    import numpy as np
     import pandas as pd
 
     where = f"indicator '{name}'" if name else "expression"
-    cache: dict[tuple[str, str], pd.Series] = {}
-
-    def fetch(var: Var) -> pd.Series:
-        key = (var.name, var.scope)
-        if key not in cache:
-            s = resolve(var.name, var.scope)
-            if not isinstance(s, pd.Series):
-                s = pd.Series(s)
-            s = pd.to_numeric(s, errors="coerce").astype(float)
-            s.index = pd.Index([int(y) for y in s.index], name="year")
-            cache[key] = s.sort_index()
-        return cache[key]
-
-    def merge(*ps: Mapping[int, str]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for p in ps:
-            for y, msg in p.items():
-                out.setdefault(y, msg)
-        return out
-
-    def flag(mask: pd.Series, msg: str) -> dict[int, str]:
-        return {int(y): msg for y in mask.index[mask.to_numpy()]}
-
-    def run(node: Expr) -> _Val:
-        if isinstance(node, Number):
-            return _Val(node.value, {})
-        if isinstance(node, Var):
-            return _Val(fetch(node), {})
-        if isinstance(node, Neg):
-            v = run(node.operand)
-            return _Val(-v.data, v.problems)
-        if isinstance(node, BinOp):
-            a, b = run(node.left), run(node.right)
-            probs = merge(a.problems, b.problems)
-            x, y = a.data, b.data
-            if node.op == "+":
-                return _Val(x + y, probs)
-            if node.op == "-":
-                return _Val(x - y, probs)
-            if node.op == "*":
-                return _Val(x * y, probs)
-            if node.op == "/":
-                if isinstance(y, pd.Series):
-                    zero = y == 0
-                    if isinstance(x, pd.Series):
-                        zero = zero.reindex(x.index.union(y.index), fill_value=False)
-                        zero &= x.reindex(zero.index).notna()
-                    probs = merge(probs, flag(zero, f"division by zero: '{node.right}' is 0"))
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        out = x / y.where(y != 0)
-                    return _Val(out, probs)
-                if y == 0:
-                    raise InputError(f"{where}: division by the constant 0 in '{node}'")
-                return _Val(x / y, probs)
-            # power
-            with np.errstate(all="ignore"):
-                out = x**y
-            if isinstance(out, pd.Series):
-                xs = x if isinstance(x, pd.Series) else pd.Series(x, index=out.index)
-                ys = y if isinstance(y, pd.Series) else pd.Series(y, index=out.index)
-                bad = (
-                    (~np.isfinite(out))
-                    & xs.reindex(out.index).notna()
-                    & ys.reindex(out.index).notna()
-                )
-                probs = merge(
-                    probs, flag(bad, f"'{node}' is undefined (negative base or overflow)")
-                )
-                out = out.where(~bad)
-            elif not math.isfinite(out):
-                raise InputError(f"{where}: '{node}' is undefined")
-            return _Val(out, probs)
-        if isinstance(node, Call):
-            return call(node)
-        raise InputError(f"{where}: cannot evaluate {type(node).__name__}")  # pragma: no cover
-
-    def lagged(v: _Val, n: int) -> _Val:
-        if not isinstance(v.data, pd.Series):
-            return v
-        s = v.data.copy()
-        s.index = s.index + n
-        return _Val(s, {y + n: m for y, m in v.problems.items()})
-
-    def call(node: Call) -> _Val:
-        f = node.func
-        if f == "lag":
-            n = int(node.args[1].value) if len(node.args) == 2 else 1  # type: ignore[attr-defined]
-            return lagged(run(node.args[0]), n)
-        if f == "growth":
-            v = run(node.args[0])
-            if not isinstance(v.data, pd.Series):
-                raise InputError(f"{where}: growth() of a constant in '{node}'")
-            prev = lagged(v, 1)
-            cur, old = v.data, prev.data.reindex(v.data.index)
-            zero = (old == 0) & cur.notna()
-            probs = merge(
-                v.problems,
-                prev.problems,
-                flag(zero, f"growth divides by a previous-year value of 0 in '{node}'"),
-            )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = cur / old.where(old != 0) - 1.0
-            return _Val(out, probs)
-        if f == "log":
-            v = run(node.args[0])
-            if not isinstance(v.data, pd.Series):
-                if v.data <= 0:
-                    raise InputError(f"{where}: log of a non-positive constant in '{node}'")
-                return _Val(math.log(v.data), v.problems)
-            bad = v.data <= 0
-            probs = merge(v.problems, flag(bad, f"log of a value <= 0 in '{node}'"))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out = np.log(v.data.where(~bad))
-            return _Val(out, probs)
-        vals = [run(a) for a in node.args]
-        probs = merge(*(v.problems for v in vals))
-        series = [v.data for v in vals if isinstance(v.data, pd.Series)]
-        if not series:
-            total = sum(float(v.data) for v in vals)
-            return _Val(total if f == "sum" else total / len(vals), probs)
-        idx = series[0].index
-        for s in series[1:]:
-            idx = idx.union(s.index)
-        cols = [
-            v.data.reindex(idx)
-            if isinstance(v.data, pd.Series)
-            else pd.Series(float(v.data), index=idx)
-            for v in vals
-        ]
-        frame = pd.concat(cols, axis=1)
-        # NaN in any argument makes the result NaN (no silent skipping of missing data).
-        out = frame.sum(axis=1, skipna=False)
-        if f == "mean":
-            out = out / len(vals)
-        return _Val(out, probs)
-
     try:
-        result = run(expr)
+        result = _Evaluator(resolve, where).run(expr)
     except RecursionError:
         raise InputError(f"{where}: the expression is nested too deeply") from None
     if not isinstance(result.data, pd.Series):
@@ -553,7 +704,8 @@ def evaluate(
         )
     out = result.data.astype(float).sort_index()
     out.index = pd.Index([int(y) for y in out.index], name="year")
-    relevant = sorted(y for y in result.problems if years is None or y in set(years))
+    wanted = None if years is None else set(years)
+    relevant = sorted(y for y in result.problems if wanted is None or y in wanted)
     if relevant:
         y = relevant[0]
         raise InputError(

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from carbonpath.core.errors import InputError
+from carbonpath.core.limits import MAX_UNIT_CHARS, MAX_UNIT_SCALE, MIN_UNIT_SCALE
 
 TCE_GJ = 29.3076
 """GJ per tonne of coal equivalent (1 kgce = 29,307.6 kJ)."""
@@ -247,21 +248,15 @@ def _dimension_of(quantity: Any) -> tuple[str, float]:
     raise InputError(f"unit has dimension {quantity.dimensionality}, which carbonpath does not use")
 
 
-@lru_cache(maxsize=512)
-def parse_unit(text: str) -> ParsedUnit:
-    """Parse a unit string such as ``10^4 t``, ``亿立方米`` or ``100 million yuan``.
+#: powers of ten beyond this are refused before they are computed (10.0 ** 400 overflows)
+_MAX_POWER = 30
 
-    Raises :class:`InputError` (without location; callers add file/row) when the text
-    is not a unit carbonpath understands.
-    """
-    raw = "" if text is None else str(text)
-    s = _SUPERSCRIPT_POWER.sub(lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), raw.strip())
-    s = _CHINESE.get(s, s)
-    s, base_year = _split_base_year(s)
-    s = _CO2_TOKEN.sub("", s).strip()
-    m = _PREFIX.match(s)
-    if m is None:  # pragma: no cover - the pattern always matches
-        raise InputError(f"unit '{raw}' is not understood", fix=UNIT_HINT)
+
+def _multiplier(m: re.Match[str], raw: str) -> float:
+    """The number in front of the unit: ``1.5 x 10^4``, ``10^4``, ``1e4``, ``100`` (x word)."""
+    exp = m.group("exp1") if m.group("exp1") is not None else m.group("exp2")
+    if exp is not None and abs(int(exp)) > _MAX_POWER:
+        raise InputError(f"unit '{raw}' has an absurd scale (10^{exp})", fix=_SCALE_FIX)
     mult = 1.0
     if m.group("exp1") is not None:
         mult = float(m.group("mant")) * 10.0 ** int(m.group("exp1"))
@@ -273,11 +268,50 @@ def parse_unit(text: str) -> ParsedUnit:
         mult = float(m.group("plain"))
     if m.group("word"):
         mult *= _WORDS[m.group("word")]
+    return mult
+
+
+_SCALE_FIX = (
+    f"a unit's scale must lie between {MIN_UNIT_SCALE:g} and {MAX_UNIT_SCALE:g} of the "
+    "canonical unit (t, m^3, GJ, yuan, person); write e.g. t, 10^4 t or 10^8 yuan"
+)
+
+
+def _check_scale(raw: str, factor: float) -> None:
+    """Refuse a scale of 0, of infinity, or outside [MIN_UNIT_SCALE, MAX_UNIT_SCALE]."""
+    if factor == 0.0:
+        raise InputError(f"unit '{raw}' has a scale of 0", fix=_SCALE_FIX)
+    if not np.isfinite(factor) or not MIN_UNIT_SCALE <= abs(factor) <= MAX_UNIT_SCALE:
+        raise InputError(f"unit '{raw}' has an absurd scale ({factor:.3g})", fix=_SCALE_FIX)
+
+
+@lru_cache(maxsize=512)
+def parse_unit(text: str) -> ParsedUnit:
+    """Parse a unit string such as ``10^4 t``, ``亿立方米`` or ``100 million yuan``.
+
+    Raises :class:`InputError` (without location; callers add file/row) when the text
+    is not a unit carbonpath understands, or when its scale onto the canonical unit is
+    0, infinite or outside [:data:`MIN_UNIT_SCALE`, :data:`MAX_UNIT_SCALE`].
+    """
+    raw = "" if text is None else str(text)
+    if len(raw) > MAX_UNIT_CHARS:
+        raise InputError(
+            f"unit '{raw[:40]}...' is longer than {MAX_UNIT_CHARS} characters", fix=UNIT_HINT
+        )
+    s = _SUPERSCRIPT_POWER.sub(lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), raw.strip())
+    s = _CHINESE.get(s, s)
+    s, base_year = _split_base_year(s)
+    s = _CO2_TOKEN.sub("", s).strip()
+    m = _PREFIX.match(s)
+    if m is None:  # pragma: no cover - the pattern always matches
+        raise InputError(f"unit '{raw}' is not understood", fix=UNIT_HINT)
+    mult = _multiplier(m, raw)
     rest = m.group("rest").strip()
     rest = _CHINESE.get(rest, rest)
     rest = _CO2_TOKEN.sub("", rest).strip().replace("³", "^3")
     code = _currency(rest)
     if code is not None:
+        _check_scale(raw, mult)
         if base_year is not None:
             code = f"{code} ({base_year} prices)"
         return ParsedUnit(text=raw, dimension="currency", factor=mult, currency=code)
@@ -293,6 +327,9 @@ def parse_unit(text: str) -> ParsedUnit:
         dim, factor = _dimension_of(quantity)
     except InputError as exc:
         raise InputError(f"unit '{raw}': {exc.message}", fix=UNIT_HINT) from exc
+    except (OverflowError, ZeroDivisionError, ValueError) as exc:
+        raise InputError(f"unit '{raw}' has an absurd scale", fix=_SCALE_FIX) from exc
+    _check_scale(raw, factor * mult)
     return ParsedUnit(text=raw, dimension=dim, factor=factor * mult)
 
 

@@ -36,6 +36,7 @@ import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.units import parse_unit
+from carbonpath.io.tables import shown
 
 #: CEADs sector name -> (code, Chinese GB/T 4754-2011 name, is manufacturing (section C))
 SECTORS: dict[str, tuple[str, str, bool]] = {
@@ -200,9 +201,10 @@ def _province_key(name: str) -> str:
 
 def _open_workbook(path: Path) -> Any:
     """Open a workbook read-only; every failure becomes a one-line StudyError."""
+    from carbonpath.io.files import locate_input
     from carbonpath.io.yearbook import open_workbook
 
-    if not path.is_file():
+    if locate_input(path, label=path.name) is None:
         raise StudyError(
             "file is missing", file=str(path), fix="give the path of a CEADs .xlsx workbook"
         )
@@ -233,22 +235,20 @@ def _cell_value(value: Any, *, file: str, row: int, column: str) -> float:
     return math.nan if parsed is None else parsed
 
 
-def _read_sheet(ws: Any, *, file: str, sheet: str, province: str, year: int) -> CeadsSheet:
-    where = f"{file} (sheet {sheet})"
-    rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-    header_idx = None
+def _header_row(rows: list[tuple[Any, ...]], where: str) -> int:
+    """0-based index of the first row (of the first 20) naming at least 3 fuels."""
     for i, r in enumerate(rows[:20]):
-        hits = sum(1 for c in r[1:] if c is not None and _key(c) in _FUEL_KEYS)
-        if hits >= 3:
-            header_idx = i
-            break
-    if header_idx is None:
-        raise StudyError(
-            "has no header row naming fuels (Raw Coal, Coke, ...) in its first 20 rows",
-            file=where,
-            fix="give the CEADs provincial workbook unchanged",
-        )
-    header = rows[header_idx]
+        if sum(1 for c in r[1:] if c is not None and _key(c) in _FUEL_KEYS) >= 3:
+            return i
+    raise StudyError(
+        "has no header row naming fuels (Raw Coal, Coke, ...) in its first 20 rows",
+        file=where,
+        fix="give the CEADs provincial workbook unchanged",
+    )
+
+
+def _columns(header: tuple[Any, ...], where: str, line: int) -> tuple[dict[int, str], int]:
+    """Column index -> fuel id, and the index of the Scope 1 Total column."""
     columns: dict[int, str] = {}
     total_col = None
     for j, cell in enumerate(header):
@@ -261,10 +261,10 @@ def _read_sheet(ws: Any, *, file: str, sheet: str, province: str, year: int) -> 
             columns[j] = _FUEL_KEYS[k]
         else:
             raise StudyError(
-                f"column header '{cell}' is not a CEADs fuel or total",
+                f"column header '{shown(cell)}' is not a CEADs fuel or total",
                 file=where,
-                row=header_idx + 1,
-                column=str(cell),
+                row=line,
+                column=shown(cell),
                 fix=f"expected headers such as {', '.join(list(FUELS)[:4])} ... {TOTAL_COLUMN}",
             )
     missing = [name for name, fuel in FUELS.items() if fuel not in columns.values()]
@@ -273,79 +273,101 @@ def _read_sheet(ws: Any, *, file: str, sheet: str, province: str, year: int) -> 
         raise StudyError(
             f"lacks column(s) {', '.join(absent)}",
             file=where,
-            row=header_idx + 1,
+            row=line,
             fix="give the CEADs provincial workbook unchanged",
         )
-    # unit row: the row under the header, one unit per column (Mt CO2)
-    factors: dict[int, float] = {}
-    unit_row = rows[header_idx + 1] if header_idx + 1 < len(rows) else ()
-    first_data = header_idx + 1
-    if any(isinstance(c, str) and c.strip() for c in unit_row[1:]):
-        first_data = header_idx + 2
-        for j in [*columns, total_col]:
-            text = unit_row[j] if j < len(unit_row) else None
-            try:
-                parsed = parse_unit(str(text or ""))
-            except InputError as exc:
-                raise StudyError(
-                    exc.message, file=where, row=header_idx + 2, column=str(header[j]), fix=exc.fix
-                ) from exc
-            if parsed.dimension != "mass":
-                raise StudyError(
-                    f"unit '{text}' is not a mass of CO2",
-                    file=where,
-                    row=header_idx + 2,
-                    column=str(header[j]),
-                    fix="CEADs values are in Mt CO2",
-                )
-            factors[j] = parsed.factor
-    else:
+    return columns, total_col
+
+
+def _unit_factors(
+    unit_row: tuple[Any, ...], header: tuple[Any, ...], cols: list[int], where: str, line: int
+) -> dict[int, float]:
+    """Column index -> factor onto t CO2, from the unit row under the header (Mt CO2)."""
+    if not any(isinstance(c, str) and c.strip() for c in unit_row[1:]):
         raise StudyError(
             "has no unit row under the header",
             file=where,
-            row=header_idx + 2,
+            row=line,
             fix="CEADs sheets give the unit (Mt CO2) in the row under the fuel names",
         )
+    factors: dict[int, float] = {}
+    for j in cols:
+        text = unit_row[j] if j < len(unit_row) else None
+        try:
+            parsed = parse_unit(str(text or ""))
+        except InputError as exc:
+            raise StudyError(
+                exc.message, file=where, row=line, column=shown(header[j]), fix=exc.fix
+            ) from exc
+        if parsed.dimension != "mass":
+            raise StudyError(
+                f"unit '{shown(text)}' is not a mass of CO2",
+                file=where,
+                row=line,
+                column=shown(header[j]),
+                fix="CEADs values are in Mt CO2",
+            )
+        factors[j] = parsed.factor
+    return factors
+
+
+def _sector_of(label: Any, r: tuple[Any, ...], where: str, line: int) -> str | None:
+    """The CEADs sector name of a data row, "total" for the total row, None for a blank
+    row; an unknown label or numbers without a label are errors."""
+    if label is None or str(label).strip() == "":
+        if any(c not in (None, "") for c in r[1:]):
+            raise StudyError(
+                "has numbers but no sector label",
+                file=where,
+                row=line,
+                column="A",
+                fix="give the CEADs provincial workbook unchanged",
+            )
+        return None
+    text = " ".join(str(label).split())
+    k = _key(text)
+    if k.startswith("total"):
+        return "total"
+    if k not in _SECTOR_KEYS:
+        raise StudyError(
+            f"row label '{shown(text)}' is not a CEADs sector",
+            file=where,
+            row=line,
+            column="A",
+            fix="carbonpath maps the 47 CEADs sectors (see docs/data-import.md); "
+            "give the workbook unchanged",
+        )
+    return _SECTOR_KEYS[k]
+
+
+def _read_sheet(ws: Any, *, file: str, sheet: str, province: str, year: int) -> CeadsSheet:
+    where = f"{file} (sheet {sheet})"
+    rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+    header_idx = _header_row(rows, where)
+    header = rows[header_idx]
+    columns, total_col = _columns(header, where, header_idx + 1)
+    unit_row = rows[header_idx + 1] if header_idx + 1 < len(rows) else ()
+    factors = _unit_factors(unit_row, header, [*columns, total_col], where, header_idx + 2)
     data: dict[str, list[Any]] = {
         k: [] for k in ("year", "sector_name", "sector", "fuel", "co2_t", "file", "row")
     }
     total_row: dict[str, float] | None = None
     total_column: dict[str, list[Any]] = {"sector_name": [], "co2_t": []}
     seen: dict[str, int] = {}
-    for i in range(first_data, len(rows)):
+    for i in range(header_idx + 2, len(rows)):
         r = rows[i]
-        label = r[0] if r else None
-        if label is None or str(label).strip() == "":
-            if any(c not in (None, "") for c in r[1:]):
-                raise StudyError(
-                    "has numbers but no sector label",
-                    file=where,
-                    row=i + 1,
-                    column="A",
-                    fix="give the CEADs provincial workbook unchanged",
-                )
-            continue
-        text = " ".join(str(label).split())
-        k = _key(text)
 
         def value(j: int, line: int = i + 1, r: tuple = r) -> float:
             cell = r[j] if j < len(r) else None
             return _cell_value(cell, file=where, row=line, column=str(header[j])) * factors[j]
 
-        if k.startswith("total"):
+        name = _sector_of(r[0] if r else None, r, where, i + 1)
+        if name is None:
+            continue
+        if name == "total":
             total_row = {fuel: value(j) for j, fuel in columns.items()}
             total_row["scope1_total"] = value(total_col)
             continue
-        if k not in _SECTOR_KEYS:
-            raise StudyError(
-                f"row label '{text}' is not a CEADs sector",
-                file=where,
-                row=i + 1,
-                column="A",
-                fix="carbonpath maps the 47 CEADs sectors (see docs/data-import.md); "
-                "give the workbook unchanged",
-            )
-        name = _SECTOR_KEYS[k]
         if name in seen:
             raise StudyError(
                 f"sector '{name}' appears twice (also on row {seen[name]})",
@@ -354,15 +376,13 @@ def _read_sheet(ws: Any, *, file: str, sheet: str, province: str, year: int) -> 
                 column="A",
             )
         seen[name] = i + 1
-        code = SECTORS[name][0]
         for j, fuel in columns.items():
-            data["year"].append(year)
-            data["sector_name"].append(name)
-            data["sector"].append(code)
-            data["fuel"].append(fuel)
-            data["co2_t"].append(value(j))
-            data["file"].append(file)
-            data["row"].append(i + 1)
+            for k, v in zip(
+                ("year", "sector_name", "sector", "fuel", "co2_t", "file", "row"),
+                (year, name, SECTORS[name][0], fuel, value(j), file, i + 1),
+                strict=True,
+            ):
+                data[k].append(v)
         total_column["sector_name"].append(name)
         total_column["co2_t"].append(value(total_col))
     absent = [n for n in SECTORS if n not in seen]
@@ -584,6 +604,11 @@ def import_ceads(
 
 
 def _check_out(out: Path, force: bool) -> None:
+    if out.is_symlink() and not out.exists():
+        raise InputError(
+            f"'{out}' is a symbolic link to a missing folder",
+            fix="remove the link or give another folder for --out",
+        )
     if out.exists() and not out.is_dir():
         raise InputError(f"'{out}' is a file", fix="give a folder for --out")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -600,6 +625,17 @@ def write_inventory_study(
     out = Path(out)
     _check_out(out, force)
     sheets = _check_years(list(sheets))
+    try:
+        return _replace_study(sheets, out, seed)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the study to '{out}' ({(exc.strerror or type(exc).__name__).lower()})",
+            fix="choose a folder you can write to for --out",
+        ) from None
+
+
+def _replace_study(sheets: list[CeadsSheet], out: Path, seed: int) -> Path:
+    """Write into a temporary sibling folder, then move the files into ``out``."""
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))

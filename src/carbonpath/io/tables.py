@@ -1,8 +1,16 @@
 """Read the CSV tables of a study the way yearbook exports actually arrive.
 
 - Encodings: UTF-8, UTF-8 with BOM, and GB18030/GBK (a superset decoder) are detected;
-  a study may force one with ``encoding = "..."`` in study.toml.  A GBK file forced to
-  be read as UTF-8 is reported, never turned into mojibake.
+  a study may force one with ``encoding = "..."`` in study.toml (a text encoding of
+  :data:`ENCODINGS`).  A GBK file forced to be read as UTF-8 is reported, never turned
+  into mojibake, and so is a UTF-8 file with one line pasted from a GBK file (the file
+  mixes encodings: the first line that is not UTF-8 is named).
+- Bounds: the file is opened through :func:`carbonpath.io.files.read_input` (inside
+  the study folder, a regular file, at most the size limit, not binary) and a table may
+  hold at most :data:`~carbonpath.core.limits.MAX_TABLE_ROWS` rows,
+  :data:`~carbonpath.core.limits.MAX_TABLE_COLUMNS` columns and
+  :data:`~carbonpath.core.limits.MAX_TABLE_CELLS` cells.  A file whose first line
+  names none of the table's columns is refused without showing its content.
 - Missing values: empty cells and the yearbook dashes ``-``, ``—``, ``–``, ``…``
   are missing (``None``), never zero.
 - Numbers: thousands separators (``1,234.5``) and full-width digits are accepted;
@@ -14,20 +22,48 @@ Every problem raises :class:`~carbonpath.core.errors.StudyError` naming the file
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 import io
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from carbonpath.core.errors import StudyError
+from carbonpath.core.limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from carbonpath.core.text import display_text
+from carbonpath.io.files import binary_kind, locate_input, read_input
 
 MISSING_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "…", "……", "...", "NA", "N/A", "n/a"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_AUTO_ENCODINGS = ("utf-8-sig", "gb18030")
+#: encodings a study may force (Python codec names after normalisation)
+ENCODINGS = frozenset(
+    {
+        "utf-8",
+        "utf-8-sig",
+        "gb18030",
+        "gbk",
+        "gb2312",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "iso8859-1",
+        "cp1252",
+        "ascii",
+    }
+)
+_ENCODING_FIX = "use 'auto', 'utf-8' or 'gb18030'"
+
+
+def shown(text: object, limit: int = 60) -> str:
+    """A cell as an error message may show it: visible characters only, at most ``limit``."""
+    s = display_text(text)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -40,54 +76,149 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     lines: list[int]
+    #: SHA-256 of the file's bytes as read ("" when the table did not come from a file)
+    sha256: str = ""
 
     def column(self, name: str) -> list[str]:
         i = self.columns.index(name)
         return [r[i] for r in self.rows]
 
 
+def _codec(encoding: str) -> str:
+    """The Python codec for a forced ``encoding``; unknown or non-text codecs are errors."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        name = ""
+    if not name:
+        raise StudyError(
+            f"encoding '{shown(encoding)}' is unknown",
+            file="study.toml",
+            key="encoding",
+            fix=_ENCODING_FIX,
+        )
+    if name not in ENCODINGS:
+        raise StudyError(
+            f"encoding '{shown(encoding)}' is not a text encoding carbonpath reads tables in",
+            file="study.toml",
+            key="encoding",
+            fix=_ENCODING_FIX + " (or big5, gbk, latin-1, cp1252)",
+        )
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _decode_forced(data: bytes, label: str, encoding: str) -> tuple[str, str]:
+    enc = _codec(encoding)
+    try:
+        return data.decode(enc), encoding
+    except UnicodeError as exc:
+        start = getattr(exc, "start", 0)
+        line = data[:start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = " (it decodes as GB18030/GBK: Chinese-Windows export)"
+        except UnicodeError:
+            pass
+        raise StudyError(
+            f"is not valid {shown(encoding)}{hint}",
+            file=label,
+            row=line,
+            fix="set encoding = 'gb18030' in study.toml, or 'auto' to detect it",
+        ) from None
+
+
+def _utf8_cjk_lines(data: bytes) -> Iterable[int]:
+    """Line numbers of lines that are UTF-8 text with a character of U+0800 or above.
+
+    Such a line is UTF-8 by intent: a GBK line decodes as UTF-8 only by accident, and
+    then almost never to a three-byte character (as Chinese text in UTF-8 is).
+    """
+    for n, line in enumerate(data.split(b"\n"), start=1):
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any(ord(ch) >= 0x800 for ch in text):
+            yield n
+
+
+def _decode_auto(data: bytes, label: str) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), else GB18030; a file mixing both is refused."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = data[: exc.start].count(b"\n") + 1
+    good = next(iter(_utf8_cjk_lines(data)), None)
+    if good is not None:
+        raise StudyError(
+            f"is not UTF-8 on this line, while line {good} and maybe others are UTF-8 "
+            "(the file mixes two encodings)",
+            file=label,
+            row=bad,
+            fix="save the whole file in one encoding (UTF-8); the line was probably pasted "
+            "from a GBK (Chinese Windows) file",
+        )
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise StudyError(
+            "could not be decoded as UTF-8 or GB18030",
+            file=label,
+            row=data[: exc.start].count(b"\n") + 1,
+            fix="save the file as UTF-8",
+        ) from None
+
+
 def decode_bytes(data: bytes, label: str, encoding: str = "auto") -> tuple[str, str]:
     """Decode file bytes; return ``(text, encoding_used)``."""
-    if b"\x00" in data[:4096]:
+    kind = binary_kind(data[:8192])
+    if kind is not None:
         raise StudyError(
-            "is a binary file, not a CSV text table",
+            f"is {kind}, not a CSV text table",
             file=label,
             fix="export the sheet as CSV (UTF-8) or list the workbook under [files] in study.toml",
         )
     if encoding.lower() not in ("auto", ""):
-        enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-        try:
-            return data.decode(enc), encoding
-        except LookupError as exc:
-            raise StudyError(
-                f"encoding '{encoding}' is unknown",
-                file="study.toml",
-                key="encoding",
-                fix="use 'auto', 'utf-8' or 'gb18030'",
-            ) from exc
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            hint = ""
-            try:
-                data.decode("gb18030")
-                hint = " (it decodes as GB18030/GBK: Chinese-Windows export)"
-            except UnicodeDecodeError:
-                pass
-            raise StudyError(
-                f"is not valid {encoding}{hint}",
-                file=label,
-                row=line,
-                fix="set encoding = 'gb18030' in study.toml, or 'auto' to detect it",
-            ) from exc
-    for enc in _AUTO_ENCODINGS:
-        try:
-            return data.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
-        except UnicodeDecodeError:
-            continue
-    raise StudyError(  # pragma: no cover - gb18030 decodes nearly any byte string
-        "could not be decoded as UTF-8 or GB18030",
+        return _decode_forced(data, label, encoding)
+    return _decode_auto(data, label)
+
+
+def _csv_rows(text: str, label: str) -> list[list[str]]:
+    """The rows of a CSV text, bounded in rows, columns and cells."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    cells = 0
+    try:
+        for row in reader:
+            cells += len(row)
+            if len(rows) >= MAX_TABLE_ROWS or len(row) > MAX_TABLE_COLUMNS:
+                what = (
+                    f"more than {MAX_TABLE_ROWS:,} rows"
+                    if len(rows) >= MAX_TABLE_ROWS
+                    else f"{len(row):,} cells in one row (at most {MAX_TABLE_COLUMNS:,})"
+                )
+                raise _too_big(label, what, reader.line_num)
+            if cells > MAX_TABLE_CELLS:
+                raise _too_big(label, f"more than {MAX_TABLE_CELLS:,} cells", reader.line_num)
+            rows.append(row)
+    except csv.Error as exc:
+        raise StudyError(
+            f"is not a readable CSV ({' '.join(str(exc).split())})",
+            file=label,
+            row=reader.line_num or None,
+        ) from None
+    return rows
+
+
+def _too_big(label: str, what: str, line: int | None) -> StudyError:
+    return StudyError(
+        f"has {what}, more than a table may hold",
         file=label,
-        fix="save the file as UTF-8",
+        row=line,
+        fix="check that this is the right file (limits: docs/reliability.md)",
     )
 
 
@@ -98,28 +229,33 @@ def read_csv_table(
     required: list[str],
     optional: list[str] | tuple[str, ...] = (),
     encoding: str = "auto",
+    root: Path | None = None,
+    max_bytes: int | None = None,
 ) -> Table:
     """Read a CSV with a header and check its columns.
 
     Missing required columns and columns that are neither required nor optional are
-    errors (a misspelt header must not be ignored silently).
+    errors (a misspelt header must not be ignored silently).  ``root``: the study
+    folder the file must lie in; ``max_bytes``: the size limit (see
+    :func:`carbonpath.io.files.read_input`).
     """
-    if not path.is_file():
+    if locate_input(Path(path), label=label, root=root) is None:
         raise StudyError(
-            "file is missing", file=label, fix=f"create {path.name} in the study folder"
+            "file is missing", file=label, fix=f"create {Path(path).name} in the study folder"
         )
-    data = path.read_bytes()
-    text, used = decode_bytes(data, label, encoding)
+    found = read_input(path, label=label, root=root, max_bytes=max_bytes, text=True)
+    text, used = decode_bytes(found.data, label, encoding)
     if not text.strip():
         raise StudyError("is empty", file=label, fix=f"add the header line {','.join(required)}")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        raw_rows = list(reader)
-    except csv.Error as exc:
-        raise StudyError(f"is not a readable CSV ({exc})", file=label) from exc
-    return table_from_rows(
-        raw_rows, path=path, label=label, encoding=used, required=required, optional=optional
+    table = table_from_rows(
+        _csv_rows(text, label),
+        path=path,
+        label=label,
+        encoding=used,
+        required=required,
+        optional=optional,
     )
+    return dataclasses.replace(table, sha256=found.sha256)
 
 
 def table_from_rows(
@@ -143,42 +279,7 @@ def table_from_rows(
     header_line = 0
     while header_line < len(raw_rows) and not any(c.strip() for c in raw_rows[header_line]):
         header_line += 1
-    header = [unicodedata.normalize("NFKC", c).strip().lower() for c in raw_rows[header_line]]
-    while header and header[-1] == "":
-        header.pop()
-    for i, name in enumerate(header):
-        if name == "":
-            raise StudyError(
-                "has a column without a name",
-                file=label,
-                row=header_line + 1,
-                column=f"#{i + 1}",
-                fix="name every column in the header line or delete the empty column",
-            )
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise StudyError(f"names column '{name}' twice", file=label, row=header_line + 1)
-        seen.add(name)
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise StudyError(
-            f"lacks column(s) {', '.join(missing)} (header is {','.join(header)})",
-            file=label,
-            row=header_line + 1,
-            fix=f"the header must be {','.join(required)}"
-            + (f" (optional: {','.join(optional)})" if optional else ""),
-        )
-    allowed = set(required) | set(optional)
-    extra = [c for c in header if c not in allowed]
-    if extra:
-        raise StudyError(
-            f"has unknown column(s) {', '.join(extra)}",
-            file=label,
-            row=header_line + 1,
-            column=extra[0],
-            fix=f"allowed columns are {','.join(list(required) + list(optional))}",
-        )
+    header = _header(raw_rows[header_line], label, header_line + 1, required, optional)
     rows: list[list[str]] = []
     lines: list[int] = []
     width = len(header)
@@ -193,10 +294,63 @@ def table_from_rows(
                 row=idx + 1,
                 fix="remove the extra cells or quote values that contain commas",
             )
-        cells = (cells + [""] * width)[:width]
-        rows.append(cells)
+        rows.append((cells + [""] * width)[:width])
         lines.append(idx + 1)
     return Table(path=path, label=label, encoding=encoding, columns=header, rows=rows, lines=lines)
+
+
+def _header(
+    cells: list[str],
+    label: str,
+    line: int,
+    required: list[str] | tuple[str, ...],
+    optional: list[str] | tuple[str, ...],
+) -> list[str]:
+    """The checked header: named, unique, with every required and no unknown column."""
+    header = [unicodedata.normalize("NFKC", c).strip().lower() for c in cells]
+    while header and header[-1] == "":
+        header.pop()
+    for i, name in enumerate(header):
+        if name == "":
+            raise StudyError(
+                "has a column without a name",
+                file=label,
+                row=line,
+                column=f"#{i + 1}",
+                fix="name every column in the header line or delete the empty column",
+            )
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise StudyError(f"names column '{shown(name)}' twice", file=label, row=line)
+        seen.add(name)
+    allowed = set(required) | set(optional)
+    want = ",".join(required) + (f" (optional: {','.join(optional)})" if optional else "")
+    if not allowed & seen:
+        raise StudyError(  # not this table at all: never show what the file holds
+            f"has no header line naming its columns (expected {','.join(required)})",
+            file=label,
+            row=line,
+            fix=f"check that this is the right file; its first line must be {want}",
+        )
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise StudyError(
+            f"lacks column(s) {', '.join(missing)} (header is {shown(','.join(header), 200)})",
+            file=label,
+            row=line,
+            fix=f"the header must be {want}",
+        )
+    extra = [c for c in header if c not in allowed]
+    if extra:
+        raise StudyError(
+            f"has unknown column(s) {shown(', '.join(extra), 120)}",
+            file=label,
+            row=line,
+            column=shown(extra[0]),
+            fix=f"allowed columns are {','.join(list(required) + list(optional))}",
+        )
+    return header
 
 
 def parse_number(text: str, *, file: str, row: int, column: str) -> float | None:
@@ -208,7 +362,7 @@ def parse_number(text: str, *, file: str, row: int, column: str) -> float | None
         s = s.replace(",", "")
     if not _NUMBER.match(s):
         raise StudyError(
-            f"value '{text}' is not a number",
+            f"value '{shown(text)}' is not a number",
             file=file,
             row=row,
             column=column,
@@ -227,7 +381,7 @@ def parse_year(text: str, *, file: str, row: int, column: str = "year") -> int:
         s = s[:-1]
     if not re.fullmatch(r"\d{4}", s):
         raise StudyError(
-            f"year '{text}' is not a four-digit year",
+            f"year '{shown(text)}' is not a four-digit year",
             file=file,
             row=row,
             column=column,

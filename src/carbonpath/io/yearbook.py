@@ -16,20 +16,25 @@ nor listed under ``ignore_rows`` is an error: an industry is never dropped silen
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import math
 import re
 import unicodedata
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.errors import InputError, StudyError, suggest
+from carbonpath.core.limits import MAX_TABLE_ROWS
 from carbonpath.core.units import parse_unit
-from carbonpath.io.tables import Table, parse_number, table_from_rows
+from carbonpath.io import xlsx
+from carbonpath.io.files import locate_input
+from carbonpath.io.tables import Table, parse_number, shown, table_from_rows
+from carbonpath.io.xlsx import Workbook, sheet_rows
+from carbonpath.io.xlsx import cell_text as cell_text  # re-exported
 
 FILE = "study.toml"
 TABLES = {"energy": "fuel", "economy": "variable"}
@@ -40,83 +45,22 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # workbook access
 
 
-def open_workbook(path: Path, *, label: str | None = None, read_only: bool = True) -> Any:
-    """Open an .xlsx workbook; a missing file, an .xls, or a non-workbook is a StudyError."""
-    import openpyxl
+def open_workbook(
+    path: Path,
+    *,
+    label: str | None = None,
+    root: Path | None = None,
+    max_bytes: int | None = None,
+) -> Workbook:
+    """Open an .xlsx workbook with the safe reader (:mod:`carbonpath.io.xlsx`).
 
+    A missing file, an .xls, a non-workbook, a file outside ``root`` or over
+    ``max_bytes``, a ZIP or XML bomb and malformed XML are each a StudyError.
+    """
     label = label or Path(path).name
-    if not Path(path).is_file():
+    if locate_input(Path(path), label=label, root=root) is None:
         raise StudyError("file is missing", file=label, fix="check the file name and folder")
-    with Path(path).open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise StudyError(
-            "is an old-style .xls workbook",
-            file=label,
-            fix="open it in a spreadsheet program and save it as .xlsx",
-        )
-    if not head.startswith(b"PK"):
-        raise StudyError(
-            "is not an Excel workbook (.xlsx)",
-            file=label,
-            fix="give an .xlsx file (a CSV table goes in the study folder as .csv)",
-        )
-    try:
-        return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise StudyError(
-            f"is not a readable .xlsx workbook ({type(exc).__name__})",
-            file=label,
-            fix="re-save it as .xlsx from a spreadsheet program",
-        ) from exc
-
-
-def _sheet(wb: Any, sheet: str | int | None, label: str) -> Any:
-    names = list(wb.sheetnames)
-    if sheet is None:
-        return wb[names[0]]
-    if isinstance(sheet, int):
-        if not 1 <= sheet <= len(names):
-            raise StudyError(
-                f"has no sheet number {sheet} (it has {len(names)})",
-                file=label,
-                fix=f"sheets: {', '.join(names)}",
-            )
-        return wb[names[sheet - 1]]
-    if sheet in names:
-        return wb[sheet]
-    folded = {n.strip().casefold(): n for n in names}
-    if sheet.strip().casefold() in folded:
-        return wb[folded[sheet.strip().casefold()]]
-    from carbonpath.core.errors import suggest
-
-    raise StudyError(
-        f"has no sheet '{sheet}'{suggest(sheet, names)}",
-        file=label,
-        fix=f"sheets are: {', '.join(names)}",
-    )
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the text a CSV export would hold (whole floats without '.0')."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def sheet_rows(ws: Any) -> list[list[str]]:
-    """All rows of a sheet as text cells; list index i is spreadsheet row i + 1."""
-    return [[cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
+    return xlsx.open_workbook(Path(path), label=label, root=root, max_bytes=max_bytes)
 
 
 def read_workbook_table(
@@ -125,19 +69,24 @@ def read_workbook_table(
     label: str | None = None,
     required: list[str] | tuple[str, ...] = (),
     optional: list[str] | tuple[str, ...] = (),
+    *,
+    root: Path | None = None,
+    max_bytes: int | None = None,
 ) -> Table:
-    """Read one sheet laid out like a study CSV into a :class:`Table` (rows = sheet rows)."""
+    """Read one sheet laid out like a study CSV into a :class:`Table` (rows = sheet rows).
+
+    ``root``: the study folder the workbook must lie in; ``max_bytes``: the size limit.
+    The table's ``sha256`` is the workbook's.
+    """
     path = Path(path)
     label = label or f"{path.name} [{sheet}]"
-    wb = open_workbook(path, label=path.name)
-    try:
-        ws = _sheet(wb, sheet, path.name)
-        rows = sheet_rows(ws)
-    finally:
-        wb.close()
-    return table_from_rows(
+    with open_workbook(path, label=path.name, root=root, max_bytes=max_bytes) as wb:
+        rows = sheet_rows(wb.sheet(sheet))
+        digest = wb.sha256
+    table = table_from_rows(
         rows, path=path, label=label, encoding="xlsx", required=required, optional=optional
     )
+    return dataclasses.replace(table, sha256=digest)
 
 
 # ---------------------------------------------------------------------------
@@ -198,8 +147,6 @@ def _check_unit(text: str, key: str, table: str) -> None:
 
 def validate_config(raw: Any) -> list[dict[str, Any]]:
     """Validate the ``[[yearbook]]`` entries; return them with defaults filled in."""
-    from carbonpath.core.errors import suggest
-
     if raw is None:
         return []
     if isinstance(raw, dict):
@@ -211,149 +158,14 @@ def validate_config(raw: Any) -> list[dict[str, Any]]:
     out = []
     for n, entry in enumerate(raw, start=1):
         p = f"yearbook[{n}]"
-        if not isinstance(entry, dict):
-            raise StudyError("must be a table", file=FILE, key=p, fix="write [[yearbook]]")
-        for k in entry:
-            if k not in YEARBOOK_KEYS:
-                raise StudyError(
-                    f"unknown key{suggest(k, YEARBOOK_KEYS)}",
-                    file=FILE,
-                    key=f"{p}.{k}",
-                    fix=f"keys are {', '.join(YEARBOOK_KEYS)}",
-                )
-        cfg: dict[str, Any] = {}
-        for k, (types, default, help_text) in YEARBOOK_KEYS.items():
-            v = entry.get(k, default)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, types)):
-                names = " or ".join(
-                    {str: "a string", int: "a whole number", list: "a list", dict: "a table"}[t]
-                    for t in types
-                )
-                raise StudyError(f"must be {names} ({help_text})", file=FILE, key=f"{p}.{k}")
-            cfg[k] = v
-        for k in ("file", "table", "rows", "columns"):
-            if cfg[k] is None or cfg[k] == "" or cfg[k] == {}:
-                raise StudyError(f"is required ({YEARBOOK_KEYS[k][2]})", file=FILE, key=f"{p}.{k}")
-        if cfg["table"] not in TABLES:
-            raise StudyError(
-                f"'{cfg['table']}' is not a table{suggest(cfg['table'], TABLES)}",
-                file=FILE,
-                key=f"{p}.table",
-                fix="use energy or economy",
-            )
-        f = cfg["file"]
-        if Path(f).is_absolute() or ".." in Path(f).parts:
-            raise StudyError(
-                f"'{f}' points outside the study folder",
-                file=FILE,
-                key=f"{p}.file",
-                fix="keep the workbooks inside the study folder",
-            )
-        uses_year = "{year}" in f or (isinstance(cfg["sheet"], str) and "{year}" in cfg["sheet"])
-        for k in ("file", "sheet"):
-            v = cfg[k]
-            if isinstance(v, str) and re.search(r"\{(?!year\})[^}]*\}", v):
-                raise StudyError(
-                    "only the placeholder {year} is allowed", file=FILE, key=f"{p}.{k}"
-                )
-        if uses_year and cfg["year"] is not None:
-            raise StudyError(
-                "is not allowed when file or sheet uses {year}",
-                file=FILE,
-                key=f"{p}.year",
-                fix="use years = [first, last] to limit the years read",
-            )
-        if not uses_year and cfg["year"] is None:
-            raise StudyError(
-                "is required: neither file nor sheet contains {year}",
-                file=FILE,
-                key=f"{p}.year",
-                fix='give year = 2019, or use a placeholder such as sheet = "{year}"',
-            )
-        if cfg["years"] is not None:
-            ys = cfg["years"]
-            if not uses_year:
-                raise StudyError("needs {year} in file or sheet", file=FILE, key=f"{p}.years")
-            if (
-                len(ys) != 2
-                or not all(isinstance(y, int) and not isinstance(y, bool) for y in ys)
-                or ys[0] > ys[1]
-            ):
-                raise StudyError(
-                    f"must be [first, last], got {ys!r}",
-                    file=FILE,
-                    key=f"{p}.years",
-                    fix="e.g. years = [2015, 2022]",
-                )
-        for k in ("header_row", "first_data_row", "last_data_row", "unit_row"):
-            if cfg[k] is not None and cfg[k] < 1:
-                raise StudyError("must be 1 or more (rows count from 1)", file=FILE, key=f"{p}.{k}")
-        if cfg["first_data_row"] is None:
-            cfg["first_data_row"] = cfg["header_row"] + (
-                2 if cfg["unit_row"] == cfg["header_row"] + 1 else 1
-            )
-        if cfg["first_data_row"] <= cfg["header_row"]:
-            raise StudyError("must be below header_row", file=FILE, key=f"{p}.first_data_row")
-        if cfg["last_data_row"] is not None and cfg["last_data_row"] < cfg["first_data_row"]:
-            raise StudyError(
-                "must not be above first_data_row", file=FILE, key=f"{p}.last_data_row"
-            )
+        cfg = _typed_entry(entry, p)
+        _check_table_and_file(cfg, p)
+        _check_years(cfg, p)
+        _check_rows(cfg, p)
         cfg["label_index"] = _col_index(cfg["label_column"], f"{p}.label_column")
-        rows: dict[str, str] = {}
-        for label, code in cfg["rows"].items():
-            if not isinstance(code, str) or not code.strip():
-                raise StudyError(
-                    "must be a sector code (a string)", file=FILE, key=f"{p}.rows.{label}"
-                )
-            k = norm_label(label)
-            if k in rows:
-                raise StudyError(
-                    "is listed twice (labels match ignoring case and spaces)",
-                    file=FILE,
-                    key=f"{p}.rows.{label}",
-                )
-            rows[k] = code.strip()
-        cfg["rows"] = rows
-        columns: dict[str, str] = {}
-        for label, name in cfg["columns"].items():
-            if not isinstance(name, str) or not _NAME.match(name):
-                raise StudyError(
-                    f"must name a {TABLES[cfg['table']]} in lower_snake_case, got {name!r}",
-                    file=FILE,
-                    key=f"{p}.columns.{label}",
-                )
-            k = norm_label(label)
-            if k in columns:
-                raise StudyError("is listed twice", file=FILE, key=f"{p}.columns.{label}")
-            columns[k] = name
-        if len(set(columns.values())) != len(columns):
-            raise StudyError(
-                f"maps two columns to one {TABLES[cfg['table']]}", file=FILE, key=f"{p}.columns"
-            )
-        cfg["columns"] = columns
-        units: dict[str, str] = {}
-        for label, unit in cfg["units"].items():
-            if not isinstance(unit, str):
-                raise StudyError("must be a unit string", file=FILE, key=f"{p}.units.{label}")
-            if norm_label(label) not in columns:
-                raise StudyError(
-                    f"names a column that is not under [yearbook.columns]{suggest(norm_label(label), columns)}",
-                    file=FILE,
-                    key=f"{p}.units.{label}",
-                )
-            _check_unit(unit, f"{p}.units.{label}", cfg["table"])
-            units[norm_label(label)] = unit
-        cfg["units"] = units
-        if cfg["unit"] is not None:
-            _check_unit(cfg["unit"], f"{p}.unit", cfg["table"])
-        if cfg["unit"] is None and cfg["unit_row"] is None and set(columns) - set(units):
-            missing = sorted(set(columns) - set(units))
-            raise StudyError(
-                f"no unit for column(s) {', '.join(missing)}",
-                file=FILE,
-                key=f"{p}.unit",
-                fix='give unit = "..." for all columns, [yearbook.units] per column, or unit_row',
-            )
+        cfg["rows"] = _row_map(cfg["rows"], p)
+        cfg["columns"] = _column_map(cfg, p)
+        cfg["units"] = _unit_map(cfg, p)
         ignore = []
         for label in cfg["ignore_rows"]:
             if not isinstance(label, str):
@@ -365,6 +177,172 @@ def validate_config(raw: Any) -> list[dict[str, Any]]:
         cfg["index"] = n
         out.append(cfg)
     return out
+
+
+def _typed_entry(entry: Any, p: str) -> dict[str, Any]:
+    """One entry with known keys of the right types, defaults filled in."""
+    if not isinstance(entry, dict):
+        raise StudyError("must be a table", file=FILE, key=p, fix="write [[yearbook]]")
+    for k in entry:
+        if k not in YEARBOOK_KEYS:
+            raise StudyError(
+                f"unknown key{suggest(k, YEARBOOK_KEYS)}",
+                file=FILE,
+                key=f"{p}.{k}",
+                fix=f"keys are {', '.join(YEARBOOK_KEYS)}",
+            )
+    cfg: dict[str, Any] = {}
+    words = {str: "a string", int: "a whole number", list: "a list", dict: "a table"}
+    for k, (types, default, help_text) in YEARBOOK_KEYS.items():
+        v = entry.get(k, default)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, types)):
+            names = " or ".join(words[t] for t in types)
+            raise StudyError(f"must be {names} ({help_text})", file=FILE, key=f"{p}.{k}")
+        cfg[k] = v
+    for k in ("file", "table", "rows", "columns"):
+        if cfg[k] is None or cfg[k] == "" or cfg[k] == {}:
+            raise StudyError(f"is required ({YEARBOOK_KEYS[k][2]})", file=FILE, key=f"{p}.{k}")
+    return cfg
+
+
+def _check_table_and_file(cfg: dict[str, Any], p: str) -> None:
+    if cfg["table"] not in TABLES:
+        raise StudyError(
+            f"'{cfg['table']}' is not a table{suggest(cfg['table'], TABLES)}",
+            file=FILE,
+            key=f"{p}.table",
+            fix="use energy or economy",
+        )
+    f = cfg["file"]
+    if Path(f).is_absolute() or ".." in Path(f).parts:
+        raise StudyError(
+            f"'{f}' points outside the study folder",
+            file=FILE,
+            key=f"{p}.file",
+            fix="keep the workbooks inside the study folder",
+        )
+    for k in ("file", "sheet"):
+        v = cfg[k]
+        if isinstance(v, str) and re.search(r"\{(?!year\})[^}]*\}", v):
+            raise StudyError("only the placeholder {year} is allowed", file=FILE, key=f"{p}.{k}")
+
+
+def _check_years(cfg: dict[str, Any], p: str) -> None:
+    """``year`` xor a ``{year}`` placeholder; ``years`` only with the placeholder."""
+    f = cfg["file"]
+    uses_year = "{year}" in f or (isinstance(cfg["sheet"], str) and "{year}" in cfg["sheet"])
+    if uses_year and cfg["year"] is not None:
+        raise StudyError(
+            "is not allowed when file or sheet uses {year}",
+            file=FILE,
+            key=f"{p}.year",
+            fix="use years = [first, last] to limit the years read",
+        )
+    if not uses_year and cfg["year"] is None:
+        raise StudyError(
+            "is required: neither file nor sheet contains {year}",
+            file=FILE,
+            key=f"{p}.year",
+            fix='give year = 2019, or use a placeholder such as sheet = "{year}"',
+        )
+    ys = cfg["years"]
+    if ys is None:
+        return
+    if not uses_year:
+        raise StudyError("needs {year} in file or sheet", file=FILE, key=f"{p}.years")
+    if (
+        len(ys) != 2
+        or not all(isinstance(y, int) and not isinstance(y, bool) for y in ys)
+        or ys[0] > ys[1]
+    ):
+        raise StudyError(
+            f"must be [first, last], got {ys!r:.60}",
+            file=FILE,
+            key=f"{p}.years",
+            fix="e.g. years = [2015, 2022]",
+        )
+
+
+def _check_rows(cfg: dict[str, Any], p: str) -> None:
+    """Row numbers count from 1; the data block lies below the header."""
+    for k in ("header_row", "first_data_row", "last_data_row", "unit_row"):
+        if cfg[k] is not None and not 1 <= cfg[k] <= MAX_TABLE_ROWS:
+            raise StudyError(
+                f"must be 1 or more (rows count from 1) and at most {MAX_TABLE_ROWS:,}",
+                file=FILE,
+                key=f"{p}.{k}",
+            )
+    if cfg["first_data_row"] is None:
+        cfg["first_data_row"] = cfg["header_row"] + (
+            2 if cfg["unit_row"] == cfg["header_row"] + 1 else 1
+        )
+    if cfg["first_data_row"] <= cfg["header_row"]:
+        raise StudyError("must be below header_row", file=FILE, key=f"{p}.first_data_row")
+    if cfg["last_data_row"] is not None and cfg["last_data_row"] < cfg["first_data_row"]:
+        raise StudyError("must not be above first_data_row", file=FILE, key=f"{p}.last_data_row")
+
+
+def _row_map(raw: dict[str, Any], p: str) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for label, code in raw.items():
+        if not isinstance(code, str) or not code.strip():
+            raise StudyError("must be a sector code (a string)", file=FILE, key=f"{p}.rows.{label}")
+        k = norm_label(label)
+        if k in rows:
+            raise StudyError(
+                "is listed twice (labels match ignoring case and spaces)",
+                file=FILE,
+                key=f"{p}.rows.{label}",
+            )
+        rows[k] = code.strip()
+    return rows
+
+
+def _column_map(cfg: dict[str, Any], p: str) -> dict[str, str]:
+    what = TABLES[cfg["table"]]
+    columns: dict[str, str] = {}
+    for label, name in cfg["columns"].items():
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise StudyError(
+                f"must name a {what} in lower_snake_case, got {name!r:.60}",
+                file=FILE,
+                key=f"{p}.columns.{label}",
+            )
+        k = norm_label(label)
+        if k in columns:
+            raise StudyError("is listed twice", file=FILE, key=f"{p}.columns.{label}")
+        columns[k] = name
+    if len(set(columns.values())) != len(columns):
+        raise StudyError(f"maps two columns to one {what}", file=FILE, key=f"{p}.columns")
+    return columns
+
+
+def _unit_map(cfg: dict[str, Any], p: str) -> dict[str, str]:
+    columns = cfg["columns"]
+    units: dict[str, str] = {}
+    for label, unit in cfg["units"].items():
+        if not isinstance(unit, str):
+            raise StudyError("must be a unit string", file=FILE, key=f"{p}.units.{label}")
+        if norm_label(label) not in columns:
+            raise StudyError(
+                "names a column that is not under [yearbook.columns]"
+                f"{suggest(norm_label(label), columns)}",
+                file=FILE,
+                key=f"{p}.units.{label}",
+            )
+        _check_unit(unit, f"{p}.units.{label}", cfg["table"])
+        units[norm_label(label)] = unit
+    if cfg["unit"] is not None:
+        _check_unit(cfg["unit"], f"{p}.unit", cfg["table"])
+    if cfg["unit"] is None and cfg["unit_row"] is None and set(columns) - set(units):
+        missing = sorted(set(columns) - set(units))
+        raise StudyError(
+            f"no unit for column(s) {', '.join(missing)}",
+            file=FILE,
+            key=f"{p}.unit",
+            fix='give unit = "..." for all columns, [yearbook.units] per column, or unit_row',
+        )
+    return units
 
 
 # ---------------------------------------------------------------------------
@@ -415,10 +393,9 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _read_one(cfg: dict[str, Any], inst: _Sheet, rows: list[list[str]]) -> pd.DataFrame:
+def _mapped_columns(cfg: dict[str, Any], label: str, rows: list[list[str]]) -> dict[str, int]:
+    """Normalised column label -> 0-based index, from the header row."""
     p = f"yearbook[{cfg['index']}]"
-    key = TABLES[cfg["table"]]
-    label = inst.label
     hr = cfg["header_row"] - 1
     if hr >= len(rows):
         raise StudyError(
@@ -430,7 +407,7 @@ def _read_one(cfg: dict[str, Any], inst: _Sheet, rows: list[list[str]]) -> pd.Da
         if h in cfg["columns"]:
             if h in col_of:
                 raise StudyError(
-                    f"has the column label '{rows[hr][i]}' twice",
+                    f"has the column label '{shown(rows[hr][i])}' twice",
                     file=label,
                     row=hr + 1,
                     column=_col_letter(i),
@@ -438,121 +415,153 @@ def _read_one(cfg: dict[str, Any], inst: _Sheet, rows: list[list[str]]) -> pd.Da
             col_of[h] = i
     missing = [c for c in cfg["columns"] if c not in col_of]
     if missing:
-        from carbonpath.core.errors import suggest
-
-        present = [h for h in header if h]
+        present = [shown(h, 40) for h in header if h]
         raise StudyError(
             f"row {cfg['header_row']} has no column '{missing[0]}'{suggest(missing[0], present)}",
             file=label,
             row=hr + 1,
             fix=f"correct {p}.columns or {p}.header_row (labels in that row: {', '.join(present[:12])})",
         )
-    units: dict[str, str] = {}
-    for c, i in col_of.items():
-        u = cfg["units"].get(c)
-        if u is None and cfg["unit_row"] is not None:
-            ur = rows[cfg["unit_row"] - 1] if cfg["unit_row"] - 1 < len(rows) else []
-            cell = ur[i].strip() if i < len(ur) else ""
-            cell = cell.strip("()（）[]")
-            if cell:
-                try:
-                    parse_unit(cell)
-                except InputError as exc:
-                    raise StudyError(
-                        exc.message,
-                        file=label,
-                        row=cfg["unit_row"],
-                        column=_col_letter(i),
-                        fix=exc.fix,
-                    ) from exc
-                u = cell
-        if u is None:
-            u = cfg["unit"]
-        if u is None:
-            raise StudyError(
-                f"column '{c}' has no unit",
-                file=label,
-                row=cfg["unit_row"],
-                column=_col_letter(i),
-                fix=f"write the unit in that cell, or give {p}.unit",
-            )
-        units[c] = u
+    return col_of
+
+
+def _unit_of(cfg: dict[str, Any], label: str, rows: list[list[str]], c: str, i: int) -> str:
+    """The unit of mapped column ``c`` (index ``i``): [yearbook.units], unit_row, or unit."""
+    p = f"yearbook[{cfg['index']}]"
+    u = cfg["units"].get(c)
+    if u is None and cfg["unit_row"] is not None:
+        ur = rows[cfg["unit_row"] - 1] if cfg["unit_row"] - 1 < len(rows) else []
+        cell = (ur[i].strip() if i < len(ur) else "").strip("()（）[]")
+        if cell:
+            try:
+                parse_unit(cell)
+            except InputError as exc:
+                raise StudyError(
+                    exc.message, file=label, row=cfg["unit_row"], column=_col_letter(i), fix=exc.fix
+                ) from exc
+            u = cell
+    u = u if u is not None else cfg["unit"]
+    if u is None:
+        raise StudyError(
+            f"column '{c}' has no unit",
+            file=label,
+            row=cfg["unit_row"],
+            column=_col_letter(i),
+            fix=f"write the unit in that cell, or give {p}.unit",
+        )
+    return u
+
+
+def _row_label(cfg: dict[str, Any], label: str, r: list[str], line: int) -> str | None:
+    """The mapped label of a data row, ``None`` for an ignored row; unmapped is an error."""
     li = cfg["label_index"]
-    first = cfg["first_data_row"] - 1
+    text = r[li] if li < len(r) else ""
+    lab = norm_label(text)
+    if lab in cfg["ignore_rows"]:
+        return None
+    if lab not in cfg["rows"]:
+        raise StudyError(
+            f"row label '{shown(text.strip())}' is not mapped to a sector"
+            f"{suggest(lab, cfg['rows'])}",
+            file=label,
+            row=line,
+            column=_col_letter(li),
+            fix=f"add it under [yearbook.rows] (label = sector code) or to "
+            f"yearbook[{cfg['index']}].ignore_rows",
+        )
+    return lab
+
+
+def _block(
+    cfg: dict[str, Any], label: str, rows: list[list[str]], col_of: dict[str, int]
+) -> Iterator[tuple[int, str | None, list[str]]]:
+    """``(line, mapped label or None, row)`` of each row of the block, in order.
+
+    The label is ``None`` for an ignored or blank row.  The block ends at
+    ``last_data_row`` or, without it, at the first empty row.
+    """
+    li = cfg["label_index"]
     last = cfg["last_data_row"] - 1 if cfg["last_data_row"] else None
-    out: dict[str, list[Any]] = {
-        k: [] for k in ("year", "sector", key, "value", "unit", "file", "line")
-    }
-    seen_labels: dict[str, int] = {}
-    i = first
+    i = cfg["first_data_row"] - 1
     while i < len(rows) and (last is None or i <= last):
         r = rows[i]
-        text = r[li] if li < len(r) else ""
-        lab = norm_label(text)
-        mapped_cells = [r[j] if j < len(r) else "" for j in col_of.values()]
-        if not lab:
-            if any(c.strip() for c in mapped_cells):
+        if not norm_label(r[li] if li < len(r) else ""):
+            if any((r[j] if j < len(r) else "").strip() for j in col_of.values()):
                 raise StudyError(
                     "has values but no row label",
                     file=label,
                     row=i + 1,
                     column=_col_letter(li),
-                    fix=f"label the row, or end the block with {p}.last_data_row",
+                    fix=f"label the row, or end the block with yearbook[{cfg['index']}].last_data_row",
                 )
             if last is None and not any(c.strip() for c in r):
-                break
-            i += 1
-            continue
-        if lab in cfg["ignore_rows"]:
-            i += 1
-            continue
-        if lab not in cfg["rows"]:
-            from carbonpath.core.errors import suggest
+                return
+            yield i + 1, None, r
+        else:
+            yield i + 1, _row_label(cfg, label, r, i + 1), r
+        i += 1
 
-            raise StudyError(
-                f"row label '{text.strip()}' is not mapped to a sector{suggest(lab, cfg['rows'])}",
-                file=label,
-                row=i + 1,
-                column=_col_letter(li),
-                fix=f"add it under [yearbook.rows] (label = sector code) or to {p}.ignore_rows",
-            )
+
+def _read_one(cfg: dict[str, Any], inst: _Sheet, rows: list[list[str]]) -> pd.DataFrame:
+    key = TABLES[cfg["table"]]
+    label = inst.label
+    col_of = _mapped_columns(cfg, label, rows)
+    units = {c: _unit_of(cfg, label, rows, c, i) for c, i in col_of.items()}
+    out: dict[str, list[Any]] = {
+        k: [] for k in ("year", "sector", key, "value", "unit", "file", "line")
+    }
+    seen_labels: dict[str, int] = {}
+    last_line = cfg["first_data_row"]
+    for line, lab, r in _block(cfg, label, rows, col_of):
+        last_line = line
+        if lab is None:
+            continue
         if lab in seen_labels:
+            li = cfg["label_index"]
             raise StudyError(
-                f"row label '{text.strip()}' appears twice (also on row {seen_labels[lab]})",
+                f"row label '{shown(r[li].strip())}' appears twice "
+                f"(also on row {seen_labels[lab]})",
                 file=label,
-                row=i + 1,
+                row=line,
                 column=_col_letter(li),
             )
-        seen_labels[lab] = i + 1
+        seen_labels[lab] = line
         for c, j in col_of.items():
-            cell = r[j] if j < len(r) else ""
-            v = parse_number(cell, file=label, row=i + 1, column=_col_letter(j))
+            v = parse_number(
+                r[j] if j < len(r) else "", file=label, row=line, column=_col_letter(j)
+            )
             out["year"].append(inst.year)
             out["sector"].append(cfg["rows"][lab])
             out[key].append(cfg["columns"][c])
             out["value"].append(math.nan if v is None else v)
             out["unit"].append(units[c])
             out["file"].append(label)
-            out["line"].append(i + 1)
-        i += 1
+            out["line"].append(line)
     absent = [lab for lab in cfg["rows"] if lab not in seen_labels]
     if absent:
         raise StudyError(
-            f"has no row labelled '{absent[0]}' in rows {cfg['first_data_row']}-{i}",
+            f"has no row labelled '{absent[0]}' in rows {cfg['first_data_row']}-{last_line}",
             file=label,
-            fix=f"correct the label under {p}.rows, or check first_data_row / last_data_row",
+            fix=f"correct the label under yearbook[{cfg['index']}].rows, "
+            "or check first_data_row / last_data_row",
         )
     return pd.DataFrame(out).astype({"year": int, "value": float, "line": int})
 
 
 def read_yearbook(
-    study_dir: Path, cfg: dict[str, Any], years: list[int] | None = None
+    study_dir: Path,
+    cfg: dict[str, Any],
+    years: list[int] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> pd.DataFrame:
     """Long rows ``year, sector, fuel|variable, value, unit, file, line`` of one entry.
 
     ``cfg`` is one validated entry; ``years`` are used when the entry has a ``{year}``
     placeholder but no ``years`` key.  ``value`` is as written (NaN = missing), in
-    ``unit`` (not yet canonical): the loader converts it like a CSV value.
+    ``unit`` (not yet canonical): the loader converts it like a CSV value.  Workbooks
+    must resolve inside ``study_dir`` (a symbolic link out of it is refused) and be at
+    most ``max_bytes`` (see :func:`carbonpath.io.files.read_input`).
     """
     frames = []
     cache: dict[str, Any] = {}
@@ -560,8 +569,10 @@ def read_yearbook(
         for inst in _instances(cfg, years):
             path = Path(study_dir) / inst.file
             if inst.file not in cache:
-                cache[inst.file] = open_workbook(path, label=inst.file)
-            ws = _sheet(cache[inst.file], inst.sheet, inst.file)
+                cache[inst.file] = open_workbook(
+                    path, label=inst.file, root=Path(study_dir), max_bytes=max_bytes
+                )
+            ws = cache[inst.file].sheet(inst.sheet)
             frames.append(_read_one(cfg, inst, sheet_rows(ws)))
     finally:
         for wb in cache.values():
@@ -570,17 +581,27 @@ def read_yearbook(
 
 
 def read_yearbooks(
-    study_dir: Path, entries: list[dict[str, Any]], years: list[int] | None = None
+    study_dir: Path,
+    entries: list[dict[str, Any]],
+    years: list[int] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every ``[[yearbook]]`` entry read and concatenated per target table."""
     out: dict[str, list[pd.DataFrame]] = {}
     for cfg in entries:
-        out.setdefault(cfg["table"], []).append(read_yearbook(study_dir, cfg, years))
+        out.setdefault(cfg["table"], []).append(
+            read_yearbook(study_dir, cfg, years, max_bytes=max_bytes)
+        )
     return {t: pd.concat(fs, ignore_index=True) for t, fs in out.items()}
 
 
 def yearbook_tables(
-    study_dir: Path, entries: list[dict[str, Any]], years: list[int] | None = None
+    study_dir: Path,
+    entries: list[dict[str, Any]],
+    years: list[int] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> dict[str, list[Table]]:
     """The yearbook rows as CSV-like Tables (one per sheet read), keyed by target table.
 
@@ -591,7 +612,7 @@ def yearbook_tables(
     out: dict[str, list[Table]] = {}
     for cfg in entries:
         key = TABLES[cfg["table"]]
-        df = read_yearbook(study_dir, cfg, years)
+        df = read_yearbook(study_dir, cfg, years, max_bytes=max_bytes)
         for label, g in df.groupby("file", sort=False):
             rows = [
                 [

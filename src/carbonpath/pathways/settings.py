@@ -49,7 +49,10 @@ Rate = float | Literal["trend"]
 
 def _year(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not YEAR_MIN <= value <= YEAR_MAX:
-        raise SettingError(f"'{value}' is not a year", "write a year such as 2020")
+        raise SettingError(
+            f"'{value}' is not a year between {YEAR_MIN} and {YEAR_MAX}",
+            "write a year such as 2030",
+        )
     return int(value)
 
 

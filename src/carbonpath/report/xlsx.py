@@ -3,8 +3,12 @@
 Built with openpyxl from ``results.tables()`` only.  Each sheet has its table's column
 names as header (they carry the units, e.g. ``co2_t``, ``intensity_t_per_1e8_yuan``),
 a frozen header row and an autofilter; numbers are written as numbers (NaN as an empty
-cell), and text starting with = + - @ (or a tab / carriage return) is neutralised with
-a leading apostrophe so a spreadsheet never runs it as a formula (report/safe.py).
+cell), and every text (cells, headers, sheet names, the title) goes through
+:func:`carbonpath.report.safe.sheet_text`: bidirectional overrides, invisible and control
+characters are removed or made spaces (:func:`carbonpath.core.text.display_text`, so
+the writer never meets a character XML forbids), and text whose first non-blank
+character is = + - @ (or a tab / line break) gets a leading apostrophe so a
+spreadsheet never runs it as a formula.
 A first sheet ``contents`` lists the study, every sheet and the table it holds.
 
 Deterministic: the workbook's created/modified properties are fixed and the ZIP
@@ -23,7 +27,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from carbonpath.report.safe import neutralise
+from carbonpath.core.text import display_text
+from carbonpath.report.safe import sheet_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -45,7 +50,7 @@ def sheet_names(names: list[str]) -> dict[str, str]:
     used = {"contents"}
     out: dict[str, str] = {}
     for name in names:
-        base = _BAD_SHEET.sub("_", str(name)).strip("'") or "table"
+        base = _BAD_SHEET.sub("_", display_text(name)).strip("' ") or "table"
         if base.lower() == "history":
             base = "history_"
         cand = base[:MAX_SHEET]
@@ -59,25 +64,27 @@ def sheet_names(names: list[str]) -> dict[str, str]:
     return out
 
 
-def cell_value(v: Any) -> Any:
-    """A value openpyxl writes as the right cell type; text is neutralised."""
-    if v is None:
-        return None
-    if hasattr(v, "item") and not isinstance(v, str | bytes):  # numpy scalar
+def _scalar(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds."""
+    if hasattr(v, "item") and not isinstance(v, str | bytes):
         try:
-            v = v.item()
+            return v.item()
         except (ValueError, AttributeError):
             pass
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int):
+    return v
+
+
+def cell_value(v: Any) -> Any:
+    """A value openpyxl writes as the right cell type; text is made safe (sheet_text)."""
+    v = _scalar(v)
+    if v is None or isinstance(v, bool | int):
         return v
     if isinstance(v, float):
         return v if math.isfinite(v) else None
     if isinstance(v, str):
-        return neutralise(v)
+        return sheet_text(v)
     if isinstance(v, dict | list | tuple):
-        return neutralise(json.dumps(v, ensure_ascii=False, default=str))
+        return sheet_text(json.dumps(v, ensure_ascii=False, default=str))
     try:
         import pandas as pd
 
@@ -85,7 +92,7 @@ def cell_value(v: Any) -> Any:
             return None
     except (TypeError, ValueError):
         pass
-    return neutralise(str(v))
+    return sheet_text(str(v))
 
 
 def _width(header: str, values: list[Any]) -> float:
@@ -104,7 +111,7 @@ def _fill_sheet(ws: Any, frame: pd.DataFrame) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    headers = [neutralise(str(c)) for c in frame.columns]
+    headers = [sheet_text(str(c)) for c in frame.columns]
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -134,9 +141,9 @@ def workbook_bytes(results: Results) -> bytes:
     ws.title = "contents"
     ws.append(["sheet", "table", "rows", "columns"])
     for name, frame in tables.items():
-        ws.append([neutralise(names[name]), neutralise(name), len(frame), len(frame.columns)])
+        ws.append([sheet_text(names[name]), sheet_text(name), len(frame), len(frame.columns)])
     ws.append([])
-    ws.append(["study", neutralise(str(d_study.get("title", "")))])
+    ws.append(["study", sheet_text(str(d_study.get("title", "")))])
     ws.append(
         [
             "note",
@@ -150,7 +157,7 @@ def workbook_bytes(results: Results) -> bytes:
         _fill_sheet(wb.create_sheet(names[name]), frame)
     wb.properties.creator = "carbonpath"
     wb.properties.lastModifiedBy = "carbonpath"
-    wb.properties.title = str(d_study.get("title", ""))[:255]
+    wb.properties.title = display_text(d_study.get("title", ""))[:255]
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     raw = io.BytesIO()

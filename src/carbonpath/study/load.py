@@ -11,7 +11,6 @@ floats; analyses read them through :class:`~carbonpath.study.resolver.Resolver`.
 
 from __future__ import annotations
 
-import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from carbonpath.accounting.factors import COLUMNS as FACTOR_FILE_COLUMNS
 from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
+from carbonpath.io.files import MB, locate_input, sha256_input
 from carbonpath.io.tables import Table, read_csv_table
 from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
@@ -43,10 +43,6 @@ def builtin_path(name: str = BUILTIN) -> Path:
     return Path(str(resources.files("carbonpath") / "data" / "studies" / name))
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 class _Inputs:
     """Opens the study's tables (CSV or ``book.xlsx#Sheet``) and records each input."""
 
@@ -58,24 +54,36 @@ class _Inputs:
     def label(self, role: str) -> str:
         return str(getattr(self.settings.files, role))
 
+    @property
+    def max_bytes(self) -> int:
+        return int(self.settings.limits.max_file_mb * MB)
+
     def table(self, role: str, required: list[str], optional: list[str]) -> Table | None:
+        """The table of ``role``, or None when its file does not exist; inputs are opened
+        through :mod:`carbonpath.io.files` (inside the study folder, regular, bounded)."""
         name = self.label(role)
         fname, _, sheet = name.partition("#")
         p = self.folder / fname
-        if not p.exists():
+        if locate_input(p, label=fname, root=self.folder) is None:
             return None
+        opened = {"root": self.folder, "max_bytes": self.max_bytes}
         if fname.lower().endswith((".xlsx", ".xlsm")):
             from carbonpath.io.yearbook import read_workbook_table
 
             t = read_workbook_table(
-                p, sheet or role, label=name, required=required, optional=optional
+                p, sheet or role, label=name, required=required, optional=optional, **opened
             )
         else:
             t = read_csv_table(
-                p, label=name, required=required, optional=optional, encoding=self.settings.encoding
+                p,
+                label=name,
+                required=required,
+                optional=optional,
+                encoding=self.settings.encoding,
+                **opened,
             )
         self.records.append(
-            {"file": name, "sha256": _sha256(p), "encoding": t.encoding, "rows": len(t.rows)}
+            {"file": name, "sha256": t.sha256, "encoding": t.encoding, "rows": len(t.rows)}
         )
         return t
 
@@ -85,11 +93,17 @@ class _Inputs:
         from carbonpath.io.yearbook import yearbook_tables
 
         first, last = self.settings.years
-        tables = yearbook_tables(self.folder, self.settings.yearbook, list(range(first, last + 1)))
+        tables = yearbook_tables(
+            self.folder,
+            self.settings.yearbook,
+            list(range(first, last + 1)),
+            max_bytes=self.max_bytes,
+        )
         for entry in self.settings.yearbook:
             for p in sorted(self.folder.glob(entry["file"].replace("{year}", "*"))):
+                digest = sha256_input(p, label=p.name, root=self.folder, max_bytes=self.max_bytes)
                 self.records.append(
-                    {"file": p.name, "sha256": _sha256(p), "encoding": "xlsx", "rows": None}
+                    {"file": p.name, "sha256": digest, "encoding": "xlsx", "rows": None}
                 )
         return tables
 
@@ -221,6 +235,19 @@ def _check_currencies(economy: pd.DataFrame) -> None:
             )
 
 
+def _check_variable_names(variables: dict[str, str], fs: Any) -> None:
+    """A custom variable may not take the name of a fuel (``coal[modern]`` would be both)."""
+    fuels = set(_known_fuels(fs))
+    for name in variables:
+        if name in fuels:
+            raise StudyError(
+                f"'{name}' is a fuel of the factor set; a custom variable needs another name",
+                file="study.toml",
+                key=f"variables.{name}",
+                fix="rename the variable (and its rows in economy.csv)",
+            )
+
+
 def _known_fuels(fs: Any) -> dict[str, str]:
     known = {f: "fuel" for f in fs.fuels}
     known["electricity"] = "energy"
@@ -317,6 +344,7 @@ def load_study(path: str | Path | None = None) -> StudyData:
     if emissions_t is not None and source == "inventory":
         spec = LongSpec(key="fuel", what="emission source", known=None, dims=("mass",))
         inventory = read_long(emissions_t, spec, codes, years).rename(columns={"value": "co2_t"})
+    _check_variable_names(settings.variables, factor_set)
     variables = {**ECONOMY_VARIABLES, **settings.variables}
     economy = _read_long_all(
         [economy_t, *yearbook.get("economy", [])], _economy_spec(variables), codes, years

@@ -17,10 +17,12 @@ from pydantic import Field
 
 from carbonpath.accounting.settings import AccountingSettings, parse_accounting
 from carbonpath.core.errors import StudyError, suggest
-from carbonpath.core.settings import parse
+from carbonpath.core.limits import DEFAULT_MAX_FILE_MB
+from carbonpath.core.settings import SettingsModel, parse
 from carbonpath.decomposition.settings import DecompositionSettings, parse_decomposition
 from carbonpath.index.settings import IndexSettings, parse_index
 from carbonpath.io import yearbook
+from carbonpath.io.files import MB, max_input_bytes
 from carbonpath.pathways.settings import (
     ScenarioSettings,
     TargetSettings,
@@ -39,6 +41,28 @@ __all__ = ["DEFAULT_FILES", "REPORT_FORMATS", "StudySettings", "parse_study_sett
 #: the core keys of study.toml (the analysis sections are parsed by their families)
 CORE_KEYS = tuple(CoreSettings.model_fields)
 
+
+class LimitsSettings(SettingsModel):
+    """``[limits]``: how large an input file may be (docs/reliability.md)."""
+
+    max_file_mb: float = DEFAULT_MAX_FILE_MB
+
+
+def parse_limits(raw: Any) -> LimitsSettings:
+    """``[limits]``, checked by the reader that applies it (:func:`io.files.max_input_bytes`)."""
+    if isinstance(raw, Mapping):
+        for key in raw:
+            if key != "max_file_mb":
+                raise StudyError(
+                    f"unknown key{suggest(str(key), ['max_file_mb'])}",
+                    file=FILE,
+                    key=f"limits.{key}",
+                    fix="the only key here is max_file_mb",
+                )
+    limit = max_input_bytes(None if raw is None else {"limits": raw})
+    return LimitsSettings(max_file_mb=limit / MB)
+
+
 #: study.toml sections -> the family parser of each
 SECTION_PARSERS: dict[str, Callable[[Any], Any]] = {
     "accounting": parse_accounting,
@@ -49,6 +73,7 @@ SECTION_PARSERS: dict[str, Callable[[Any], Any]] = {
     "targets": parse_targets,
     "scenarios": parse_scenarios,
     "yearbook": yearbook.validate_config,
+    "limits": parse_limits,
 }
 
 
@@ -67,6 +92,7 @@ class StudySettings(CoreSettings):
     targets: TargetSettings
     scenarios: ScenarioSettings
     yearbook: list[dict[str, Any]] = Field(default_factory=list)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     given: frozenset[str] = Field(default=frozenset(), exclude=True)
 
 
@@ -82,8 +108,11 @@ def _check_top_keys(raw: Mapping[str, Any]) -> None:
             )
 
 
-def _check_files_inside(core: CoreSettings, study_dir: Path) -> None:
-    for role, value in core.files.model_dump().items():
+def _check_files_inside(core: CoreSettings, given: Mapping[str, Any], study_dir: Path) -> None:
+    """A file named under ``[files]`` must lie inside the study folder (default names are
+    checked when they are opened, links included: :mod:`carbonpath.io.files`)."""
+    for role in given:
+        value = getattr(core.files, role)
         target = (study_dir / value.partition("#")[0]).resolve()
         if not target.is_relative_to(study_dir.resolve()):
             raise StudyError(
@@ -98,7 +127,8 @@ def parse_study_settings(raw: Mapping[str, Any], study_dir: Path) -> StudySettin
     """Validate the whole study.toml (already parsed as TOML) into typed settings."""
     _check_top_keys(raw)
     core = parse(CoreSettings, {k: raw[k] for k in CORE_KEYS if k in raw})
-    _check_files_inside(core, study_dir)
+    files = raw.get("files")
+    _check_files_inside(core, files if isinstance(files, Mapping) else {}, study_dir)
     sections = {name: parser(raw.get(name)) for name, parser in SECTION_PARSERS.items()}
     check_against(sections["scenarios"], list(core.years), tuple(sections["stirpat"].regressors))
     values = {name: getattr(core, name) for name in CORE_KEYS}
