@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from carbonpath.core.errors import InputError
-from carbonpath.core.expr import KNOWN_VARIABLES, BinOp, Call, Number, Var, evaluate, parse
+from carbonpath.core.evaluate import evaluate
+from carbonpath.core.expr import KNOWN_VARIABLES, BinOp, Call, Number, Var, parse
 
 YEARS = [2014, 2015, 2016, 2017]
 DATA = {

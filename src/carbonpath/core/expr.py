@@ -1,4 +1,4 @@
-"""Whitelisting parser and evaluator for index indicator expressions.
+"""Whitelisting parser for index indicator expressions (evaluation: :mod:`.evaluate`).
 
 An indicator is written as an arithmetic expression over study variables, e.g.
 ``output_value[modern] / output_value[reference]`` or ``growth(output_value[modern])``.
@@ -23,10 +23,9 @@ from __future__ import annotations
 import ast
 import difflib
 import math
-import operator
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,7 +41,7 @@ from carbonpath.core.scopes import SCOPE_FIX, parse_scope
 from carbonpath.core.variables import DERIVED_VARIABLES, ECONOMY_VARIABLES
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+    pass
 
 __all__ = [
     "FUNCTIONS",
@@ -53,7 +52,6 @@ __all__ = [
     "Neg",
     "Number",
     "Var",
-    "evaluate",
     "parse",
     "replace_scope",
 ]
@@ -77,13 +75,6 @@ _SCOPE_WORDS = ("modern", "reference", "region")
 _BRACKET_RE = re.compile(r"\[\s*([^\[\]\"'()\\]+?)\s*\]")
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_SERIES_OPS = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 
@@ -264,7 +255,7 @@ class _Parser:
                     fix=f"use an exponent between -{MAX_EXPONENT} and {MAX_EXPONENT}",
                 )
         if constant_value(out.left) is not None and constant_value(out.right) is not None:
-            value = _scalar(op, constant_value(out.left), constant_value(out.right))  # type: ignore[arg-type]
+            value = scalar_op(op, constant_value(out.left), constant_value(out.right))  # type: ignore[arg-type]
             if op != "/" and math.isnan(value):
                 what = "a negative number to a fractional power is not a real number"
                 raise self.fail(what, node, fix="check the constants")
@@ -458,7 +449,7 @@ def parse(text: str, *, name: str | None = None, variables: Collection[str] | No
 def constant_value(expr: Expr) -> float | None:
     """The value of a sub-expression made of numbers only (``None`` if it reads a variable).
 
-    Folded with IEEE arithmetic (:func:`_scalar`): an overflow gives inf, a negative base
+    Folded with IEEE arithmetic (:func:`scalar_op`): an overflow gives inf, a negative base
     with a fractional exponent NaN, a division by 0 inf or NaN; never an exception.
     """
     if isinstance(expr, Number):
@@ -470,11 +461,11 @@ def constant_value(expr: Expr) -> float | None:
         a, b = constant_value(expr.left), constant_value(expr.right)
         if a is None or b is None:
             return None
-        return _scalar(expr.op, a, b)
+        return scalar_op(expr.op, a, b)
     return None
 
 
-def _scalar(op: str, a: float, b: float) -> float:
+def scalar_op(op: str, a: float, b: float) -> float:
     """``a op b`` in float64 without exceptions (inf/NaN instead of OverflowError/complex)."""
     import numpy as np
 
@@ -489,230 +480,6 @@ def _scalar(op: str, a: float, b: float) -> float:
         if op == "/":
             return float(x / y) if y != 0 else math.nan
         return float(np.power(x, y))
-
-
-# ----------------------------------------------------------------------- evaluate
-@dataclass(frozen=True)
-class _Val:
-    """An intermediate value: a year-indexed series or a scalar, plus the years whose
-    value is undefined (division by zero, log of a non-positive number ...) and why."""
-
-    data: object  # pandas.Series | float
-    problems: Mapping[int, str]
-
-
-def _short(node: Expr) -> str:
-    """A node's text for a message: at most 80 characters."""
-    text = str(node)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _merge(*ps: Mapping[int, str]) -> dict[int, str]:
-    """Problems by year; the first message of a year wins."""
-    out: dict[int, str] = {}
-    for p in ps:
-        for y, msg in p.items():
-            out.setdefault(y, msg)
-    return out
-
-
-def _flag(mask: pd.Series, msg: str) -> dict[int, str]:
-    return {int(y): msg for y in mask.index[mask.to_numpy()]}
-
-
-class _Evaluator:
-    """Walks an :class:`Expr` tree over year-indexed series (see :func:`evaluate`)."""
-
-    def __init__(self, resolve: Callable[[str, str], pd.Series], where: str) -> None:
-        self.resolve = resolve
-        self.where = where
-        self.cache: dict[tuple[str, str], pd.Series] = {}
-
-    def fetch(self, var: Var) -> pd.Series:
-        import pandas as pd
-
-        key = (var.name, var.scope)
-        if key not in self.cache:
-            s = self.resolve(var.name, var.scope)
-            if not isinstance(s, pd.Series):
-                s = pd.Series(s)
-            s = pd.to_numeric(s, errors="coerce").astype(float)
-            s.index = pd.Index([int(y) for y in s.index], name="year")
-            self.cache[key] = s.sort_index()
-        return self.cache[key]
-
-    def run(self, node: Expr) -> _Val:
-        if isinstance(node, Number):
-            return _Val(node.value, {})
-        if isinstance(node, Var):
-            return _Val(self.fetch(node), {})
-        if isinstance(node, Neg):
-            v = self.run(node.operand)
-            return _Val(-v.data, v.problems)  # type: ignore[operator]
-        if isinstance(node, BinOp):
-            return self.binop(node, self.run(node.left), self.run(node.right))
-        if isinstance(node, Call):
-            return self.call(node)
-        raise InputError(f"{self.where}: cannot evaluate {type(node).__name__}")  # pragma: no cover
-
-    def scalar_binop(self, node: BinOp, x: float, y: float, probs: dict[int, str]) -> _Val:
-        if node.op == "/" and y == 0:
-            raise InputError(f"{self.where}: division by the constant 0 in '{_short(node)}'")
-        value = _scalar(node.op, float(x), float(y))
-        if not math.isfinite(value):
-            raise InputError(
-                f"{self.where}: '{_short(node)}' is undefined (overflow or not a real number)"
-            )
-        return _Val(value, probs)
-
-    def binop(self, node: BinOp, a: _Val, b: _Val) -> _Val:
-        """``a op b``; a year whose result is not finite (overflow, 0 divisor) is a problem."""
-        import numpy as np
-        import pandas as pd
-
-        probs = _merge(a.problems, b.problems)
-        x, y = a.data, b.data
-        if not isinstance(x, pd.Series) and not isinstance(y, pd.Series):
-            return self.scalar_binop(node, x, y, probs)  # type: ignore[arg-type]
-        if node.op == "/" and isinstance(y, pd.Series):
-            zero = y == 0
-            if isinstance(x, pd.Series):
-                zero = zero.reindex(x.index.union(y.index), fill_value=False)
-                zero &= x.reindex(zero.index).notna()
-            probs = _merge(probs, _flag(zero, f"division by zero: '{_short(node.right)}' is 0"))
-            y = y.where(y != 0)
-        elif node.op == "/" and y == 0:
-            raise InputError(f"{self.where}: division by the constant 0 in '{_short(node)}'")
-        with np.errstate(all="ignore"):
-            out = _SERIES_OPS[node.op](x, y)
-        xs = x if isinstance(x, pd.Series) else pd.Series(x, index=out.index)
-        ys = y if isinstance(y, pd.Series) else pd.Series(y, index=out.index)
-        bad = (~np.isfinite(out)) & xs.reindex(out.index).notna() & ys.reindex(out.index).notna()
-        what = "negative base or overflow" if node.op == "**" else "overflow"
-        probs = _merge(probs, _flag(bad, f"'{_short(node)}' is undefined ({what})"))
-        return _Val(out.where(~bad), probs)
-
-    @staticmethod
-    def lagged(v: _Val, n: int) -> _Val:
-        import pandas as pd
-
-        if not isinstance(v.data, pd.Series):
-            return v
-        s = v.data.copy()
-        s.index = s.index + n
-        return _Val(s, {y + n: m for y, m in v.problems.items()})
-
-    def call(self, node: Call) -> _Val:
-        f = node.func
-        if f == "lag":
-            n = int(node.args[1].value) if len(node.args) == 2 else 1  # type: ignore[attr-defined]
-            return self.lagged(self.run(node.args[0]), n)
-        if f == "growth":
-            return self.growth(node)
-        if f == "log":
-            return self.log(node)
-        return self.aggregate(node)
-
-    def growth(self, node: Call) -> _Val:
-        """``growth(x) = x / lag(x) - 1``; a previous-year 0 is a problem of that year."""
-        import numpy as np
-        import pandas as pd
-
-        v = self.run(node.args[0])
-        if not isinstance(v.data, pd.Series):
-            raise InputError(f"{self.where}: growth() of a constant in '{_short(node)}'")
-        prev = self.lagged(v, 1)
-        cur, old = v.data, prev.data.reindex(v.data.index)  # type: ignore[union-attr]
-        zero = (old == 0) & cur.notna()
-        probs = _merge(
-            v.problems,
-            prev.problems,
-            _flag(zero, f"growth divides by a previous-year value of 0 in '{_short(node)}'"),
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = cur / old.where(old != 0) - 1.0
-        return _Val(out, probs)
-
-    def log(self, node: Call) -> _Val:
-        import numpy as np
-        import pandas as pd
-
-        v = self.run(node.args[0])
-        if not isinstance(v.data, pd.Series):
-            if v.data <= 0:  # type: ignore[operator]
-                raise InputError(
-                    f"{self.where}: log of a non-positive constant in '{_short(node)}'"
-                )
-            return _Val(math.log(v.data), v.problems)  # type: ignore[arg-type]
-        bad = v.data <= 0
-        probs = _merge(v.problems, _flag(bad, f"log of a value <= 0 in '{_short(node)}'"))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.log(v.data.where(~bad))
-        return _Val(out, probs)
-
-    def aggregate(self, node: Call) -> _Val:
-        """``sum``/``mean`` of the arguments; NaN in any argument makes the result NaN."""
-        import pandas as pd
-
-        vals = [self.run(a) for a in node.args]
-        probs = _merge(*(v.problems for v in vals))
-        series = [v.data for v in vals if isinstance(v.data, pd.Series)]
-        if not series:
-            total = sum(float(v.data) for v in vals)  # type: ignore[arg-type]
-            return _Val(total if node.func == "sum" else total / len(vals), probs)
-        idx = series[0].index
-        for s in series[1:]:
-            idx = idx.union(s.index)
-        cols = [
-            v.data.reindex(idx)
-            if isinstance(v.data, pd.Series)
-            else pd.Series(float(v.data), index=idx)  # type: ignore[arg-type]
-            for v in vals
-        ]
-        out = pd.concat(cols, axis=1).sum(axis=1, skipna=False)
-        if node.func == "mean":
-            out = out / len(vals)
-        return _Val(out, probs)
-
-
-def evaluate(
-    expr: Expr,
-    resolve: Callable[[str, str], pd.Series],
-    *,
-    years: Collection[int] | None = None,
-    name: str | None = None,
-) -> pd.Series:
-    """Evaluate ``expr`` by walking the tree; variables come from ``resolve(var, scope)``.
-
-    Returns a float series indexed by year.  ``growth(x) = x / lag(x) - 1``;
-    ``lag(x, n)`` is the value n calendar years earlier.  A division by a value that is
-    zero, a log of a value <= 0 or a result that overflows in a year raises
-    :class:`InputError` naming the year, never inf; with ``years`` given, only problems
-    that reach those years are errors.
-    """
-    import pandas as pd
-
-    where = f"indicator '{name}'" if name else "expression"
-    try:
-        result = _Evaluator(resolve, where).run(expr)
-    except RecursionError:
-        raise InputError(f"{where}: the expression is nested too deeply") from None
-    if not isinstance(result.data, pd.Series):
-        raise InputError(
-            f"{where}: the expression uses no study variable",
-            fix="refer to at least one variable[scope]",
-        )
-    out = result.data.astype(float).sort_index()
-    out.index = pd.Index([int(y) for y in out.index], name="year")
-    wanted = None if years is None else set(years)
-    relevant = sorted(y for y in result.problems if wanted is None or y in wanted)
-    if relevant:
-        y = relevant[0]
-        raise InputError(
-            f"{where}: {result.problems[y]} in year {y}",
-            fix="check the data for that year or change the expression",
-        )
-    return out
 
 
 def replace_scope(expr: Expr, old: str, new: str) -> Expr:

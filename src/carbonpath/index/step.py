@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from carbonpath.core import expr as expr_mod
 from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.evaluate import evaluate
 from carbonpath.index.composite import (
     composite_scores,
     coupling_coordination,
@@ -87,7 +88,7 @@ def _evaluate_one(
     name = ind.name
     label = f"indicator '{name}'{where.label}"
     try:
-        s = expr_mod.evaluate(tree, resolve, years=years, name=name)
+        s = evaluate(tree, resolve, years=years, name=name)
     except InputError as exc:
         msg = exc.message
         if not msg.startswith("indicator '"):
