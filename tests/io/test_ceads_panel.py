@@ -99,7 +99,8 @@ def test_panel_import_equals_the_sheets(tmp_path: Path) -> None:
         {"code": "InnerMongolia", "name": "Inner Mongolia", "name_zh": "内蒙古", "group": "west"},
     ]
     sectors = pd.read_csv(out / "sectors.csv", dtype=str, keep_default_na=False)
-    assert len(sectors) == 48 and sectors["code"].iloc[-1] == "C"
+    # not all members are manufacturing: the reference is the sum of all 47 rows
+    assert len(sectors) == 48 and sectors["code"].iloc[-1] == "total"
     assert set(sectors.loc[sectors["role"] == "member", "group"]) <= set(
         tomllib.loads((out / "study.toml").read_text(encoding="utf-8"))["groups"]
     )
@@ -110,11 +111,16 @@ def test_panel_import_equals_the_sheets(tmp_path: Path) -> None:
     for region in ("Beijing", "InnerMongolia"):
         for year, f in zip((2018, 2019), files, strict=True):
             cells = _raw_cells(f, f"{region}{year}")
-            got = em.query("region == @region and year == @year and sector != 'C'")
+            got = em.query("region == @region and year == @year and sector != 'total'")
             assert len(got) == 47 * 18
             for rec in got.itertuples():
                 col = rec.fuel.replace("_", "")
                 assert rec.value == cells[label[rec.sector], col] * 1e6, (region, year, rec)
+            total = em.query("region == @region and year == @year and sector == 'total'")
+            for rec in total.itertuples():
+                col = rec.fuel.replace("_", "")
+                expect = sum(v for (_lab, c), v in cells.items() if c == col) * 1e6
+                assert rec.value == pytest.approx(expect, rel=1e-12, abs=1e-6)
 
 
 @needs_data
@@ -123,10 +129,11 @@ def test_panel_study_loads_and_templates_parse(tmp_path: Path) -> None:
     from carbonpath.study.settings import parse_study_settings
 
     out = tmp_path / "panel"
-    ceads_study.import_ceads([_file(2019)], "Beijing,Hunan", out, sectors="industry")
+    ceads_study.import_ceads([_file(2019)], "Beijing,Hunan", out, sectors="manufacturing")
     study = load_study(out)
     assert study.is_panel and list(study.region_codes) == ["Beijing", "Hunan"]
     assert set(study.emissions_inventory["region"]) == {"Beijing", "Hunan"}
+    assert list(study.reference) == ["C"] and len(study.members) == 30
     text = (out / "study.toml").read_text(encoding="utf-8")
     marker = text.index("# Analyses that need economic data")
     code = re.compile(r"^# (\[|[A-Za-z_]+ = )")  # template lines, not the prose around them

@@ -425,29 +425,39 @@ def read_ceads(files: list[Path], province: str) -> pd.DataFrame:
 # writing an inventory-mode study
 
 
+def reference_of(members: list[str]) -> str:
+    """The reference row for the members: ``C`` (all manufacturing, GB/T section C) when
+    every member is manufacturing, else ``total`` (all 47 CEADs rows), so that the
+    reference always contains its members."""
+    manufacturing = {code for code, _zh, is_c in SECTORS.values() if is_c}
+    return "C" if set(members) <= manufacturing else "total"
+
+
 def inventory_frame(data: pd.DataFrame, members: list[str] | None = None) -> pd.DataFrame:
-    """Scope-1 rows for the study: the member sectors and the reference ``C``.
+    """Scope-1 rows for the study: the member sectors and the reference row.
 
     ``members``: sector codes (default: the modern-manufacturing eight, in that order).
-    ``C`` is the sum over every manufacturing sector (GB/T section C, codes 13-42) of
-    each source, so shares in manufacturing CO2 can be formed.  With a ``region`` column
+    The reference (:func:`reference_of`) is the sum, per source, over every
+    manufacturing sector (``C``, codes 13-42) or over all 47 rows (``total``), so shares
+    in manufacturing or in the province's CO2 can be formed.  With a ``region`` column
     in ``data`` the sums are per region.  Returns ``[region,] year, sector, fuel, co2_t``.
     """
     members = list(MODERN_GROUPS) if members is None else list(members)
     keys = ["region"] if "region" in data else []
     d = data.loc[data["fuel"].isin(SCOPE1_FUELS)]
-    manufacturing = {code for code, _zh, is_c in SECTORS.values() if is_c}
+    reference = reference_of(members)
+    inside = {code for code, _zh, is_c in SECTORS.values() if is_c or reference == "total"}
     cols = [*keys, "year", "sector", "fuel", "co2_t"]
     rows = d.loc[d["sector"].isin(members), cols]
     ref = (
-        d.loc[d["sector"].isin(manufacturing)]
+        d.loc[d["sector"].isin(inside)]
         .groupby([*keys, "year", "fuel"], sort=False)["co2_t"]
         .sum(min_count=1)
         .reset_index()
     )
-    ref.insert(len(keys) + 1, "sector", "C")
+    ref.insert(len(keys) + 1, "sector", reference)
     out = pd.concat([rows, ref], ignore_index=True)
-    out["_s"] = out["sector"].map({c: i for i, c in enumerate([*members, "C"])})
+    out["_s"] = out["sector"].map({c: i for i, c in enumerate([*members, reference])})
     out["_f"] = out["fuel"].map({f: i for i, f in enumerate(SCOPE1_FUELS)})
     order = [*(["_r"] if keys else []), "year", "_s", "_f"]
     if keys:

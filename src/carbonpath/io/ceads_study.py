@@ -21,6 +21,7 @@ from carbonpath.io.ceads import (
     CeadsSheet,
     check_years,
     inventory_frame,
+    reference_of,
     read_ceads_workbook,
     workbook_provinces,
 )
@@ -34,6 +35,11 @@ from carbonpath.io.ceads_sectors import (
 )
 from carbonpath.io.study_writer import analysis_templates, csv_text, study_toml_header, toml_str
 
+REFERENCE_ROWS = {
+    "C": ("C", "Manufacturing (all CEADs manufacturing sectors)", "", "制造业", "reference"),
+    "total": ("total", "All sectors (the 47 CEADs rows)", "", "全部行业", "reference"),
+}
+REFERENCE_TEXT = {"C": "C is all manufacturing", "total": "total is all 47 CEADs sectors"}
 STUDY_FILES = ("study.toml", "sectors.csv", "emissions.csv", "economy.csv", "regions.csv")
 
 
@@ -49,6 +55,7 @@ def _write_study(
             d.insert(0, "region", code)
         frames.append(d)
     inv = inventory_frame(pd.concat(frames, ignore_index=True), members)
+    reference = reference_of(members)
     years = sorted({s.year for sheets in by_region.values() for s in sheets})
     first, last = years[0], years[-1]
     region = next(iter(by_region)) if not panel else f"{len(by_region)} Chinese provinces"
@@ -58,7 +65,7 @@ def _write_study(
         *study_toml_header("import-ceads", CEADS_SOURCE, files),
         f"title = {toml_str(f'{region} CO2 inventory {first}-{last} (CEADs)')}",
         f"region = {toml_str(region)}",
-        f"description = {toml_str(f'Scope-1 CO2 by sector and fuel imported from CEADs; members are the {what} ({len(members)}), C is all manufacturing.')}",
+        f"description = {toml_str(f'Scope-1 CO2 by sector and fuel imported from CEADs; members are the {what} ({len(members)}), {REFERENCE_TEXT[reference]}.')}",
         f"years = [{first}, {last}]",
         f"seed = {seed}",
         "",
@@ -79,9 +86,7 @@ def _write_study(
     sector_rows = [
         (c, BY_CODE[c].label, group_of(c), BY_CODE[c].name_zh, "member") for c in members
     ]
-    sector_rows.append(
-        ("C", "Manufacturing (all CEADs manufacturing sectors)", "", "制造业", "reference")
-    )
+    sector_rows.append(REFERENCE_ROWS[reference])
     (folder / "sectors.csv").write_text(
         csv_text(["code", "name", "group", "name_zh", "role"], sector_rows), encoding="utf-8"
     )
