@@ -21,8 +21,8 @@ from carbonpath.io.ceads import (
     CeadsSheet,
     check_years,
     inventory_frame,
-    reference_of,
     read_ceads_workbook,
+    reference_of,
     workbook_provinces,
 )
 from carbonpath.io.ceads_regions import region_row

@@ -57,8 +57,7 @@ def study_toml_header(command: str, source: Sequence[str], files: Sequence[str])
 
 _TEMPLATES = """\
 # ---------------------------------------------------------------------------------
-# Analyses that need economic data. This study holds emissions only, so `carbonpath
-# run` does the accounting. Add rows to economy.csv
+# Analyses that need economic data. {intro}
 #   {columns}
 # and uncomment a section below to unlock an analysis; every key is in
 # docs/study-format.md.
@@ -100,7 +99,13 @@ _TEMPLATES = """\
 """
 
 
-def analysis_templates(panel: bool, *, region_level: bool = False) -> list[str]:
+_EMPTY = "This study holds emissions only, so `carbonpath\n# run` does the accounting. Add rows to economy.csv"
+_FILLED = "Check that economy.csv holds what a section\n# needs (its columns:"
+
+
+def analysis_templates(
+    panel: bool, *, region_level: bool = False, has_economy: bool = False
+) -> list[str]:
     """Commented ``[index]``, ``[stirpat]`` and ``[decomposition]`` sections.
 
     ``region_level``: the study has no sectors (rows describe whole regions), so the
@@ -108,8 +113,12 @@ def analysis_templates(panel: bool, *, region_level: bool = False) -> list[str]:
     """
     key = "region," if panel else ""
     columns = f"{key}year,{'' if region_level else 'sector,'}variable,value,unit"
+    if has_economy:
+        columns += ")"
+    intro = _FILLED if has_economy else _EMPTY
     if region_level:
         text = _TEMPLATES.format(
+            intro=intro,
             columns=columns,
             who="regions (gdp, population)",
             unit='\n# unit = "region"' if panel else "",
@@ -121,6 +130,7 @@ def analysis_templates(panel: bool, *, region_level: bool = False) -> list[str]:
         text = text.replace("employment[region]", "population[region]")
     else:
         text = _TEMPLATES.format(
+            intro=intro,
             columns=columns,
             who="member sectors",
             unit="",
