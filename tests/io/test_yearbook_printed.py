@@ -162,3 +162,25 @@ def test_missing_markers() -> None:
     for text in ("……", "…", "...", "-", "——"):
         assert parse_number(text, file="x.csv", row=2, column="value") is None
     assert parse_number("１２３.５", file="x.csv", row=2, column="value") == 123.5
+
+
+def test_ceads_fuel_preset(tmp_path: Path) -> None:
+    rows = [
+        ["单位：万吨"],
+        ["行业", "原煤", "型煤", "焦炉煤气", "其他石油制品", "柴油", "备注"],
+        ["医药制造业", 1, 2, 3, 4, 5, "x"],
+        ["化学原料和化学制品制造业", 6, 7, 8, 9, 10, "y"],
+    ]
+    _book(tmp_path / "yb_2020.xlsx", rows, merges=())
+    over = {"header_row": 2, "fuels": "ceads", "columns": {"柴油": "diesel"}}
+    (cfg,) = yearbook.validate_config([_entry(**over)])
+    df = yearbook.read_yearbook(tmp_path, cfg)
+    got = {(r.sector, r.fuel): r.value for r in df.itertuples()}
+    assert got == {
+        ("27", "raw_coal"): 1.0, ("27", "briquettes"): 2.0, ("27", "coke_oven_gas"): 3.0,
+        ("27", "other_petroleum_products"): 4.0, ("27", "diesel"): 5.0,
+        ("26", "raw_coal"): 6.0, ("26", "briquettes"): 7.0, ("26", "coke_oven_gas"): 8.0,
+        ("26", "other_petroleum_products"): 9.0, ("26", "diesel"): 10.0,
+    }  # fmt: skip
+    with pytest.raises(StudyError, match="fuels"):
+        yearbook.validate_config([_entry(fuels="ceads", table="economy")])

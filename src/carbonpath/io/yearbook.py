@@ -131,8 +131,10 @@ def _mapped_columns(cfg: dict[str, Any], label: str, rows: list[list[str]]) -> d
             )
         if hits:
             col_of[c] = hits[0]
-    missing = [c for c in cfg["columns"] if c not in col_of]
-    if missing:
+    optional = set(cfg.get("optional_columns", ()))
+    missing = [c for c in cfg["columns"] if c not in col_of and c not in optional]
+    if missing or not col_of:
+        missing = missing or list(cfg["columns"])
         present = [ks[-1] for ks in keys.values()]
         raise StudyError(
             f"row {hr} has no column '{missing[0]}'{suggest(missing[0], present)}",

@@ -45,6 +45,7 @@ YEARBOOK_KEYS: dict[str, tuple[tuple[type, ...], Any, str]] = {
     "columns": ((dict,), None, "column label -> fuel or variable"),
     "ignore_rows": ((list,), [], "row labels in the block that are not sectors (totals ...)"),
     "footnotes": ((str,), "strip", "strip or refuse footnote marks (①, ¹, *, a) on numbers"),
+    "fuels": ((str,), None, "ceads: the yearbook's 17 fuel columns (原煤 ... 天然气) mapped"),
     "data_year": ((str,), "year", 'the year of the data, e.g. "year - 1" for a yearbook'),
 }
 
@@ -138,10 +139,60 @@ def _typed_entry(entry: Any, p: str) -> dict[str, Any]:
             names = " or ".join(words[t] for t in types)
             raise StudyError(f"must be {names} ({help_text})", file=FILE, key=f"{p}.{k}")
         cfg[k] = v
+    if cfg["fuels"] is not None:
+        _preset(cfg, p)
     for k in ("file", "table", "rows", "columns"):
         if cfg[k] is None or cfg[k] == "" or cfg[k] == {}:
             raise StudyError(f"is required ({YEARBOOK_KEYS[k][2]})", file=FILE, key=f"{p}.{k}")
     return cfg
+
+
+#: the fuel columns of the China Energy Statistical Yearbook (and CEADs) -> CEADs fuel ids
+CEADS_FUEL_LABELS: dict[str, str] = {
+    "原煤": "raw_coal",
+    "洗精煤": "cleaned_coal",
+    "其他洗煤": "other_washed_coal",
+    "型煤": "briquettes",
+    "焦炭": "coke",
+    "焦炉煤气": "coke_oven_gas",
+    "其他煤气": "other_gas",
+    "其他焦化产品": "other_coking_products",
+    "原油": "crude_oil",
+    "汽油": "gasoline",
+    "煤油": "kerosene",
+    "柴油": "diesel_oil",
+    "燃料油": "fuel_oil",
+    "液化石油气": "lpg",
+    "炼厂干气": "refinery_gas",
+    "其他石油制品": "other_petroleum_products",
+    "天然气": "natural_gas",
+    "热力": "heat",
+    "电力": "electricity",
+}
+
+
+def _preset(cfg: dict[str, Any], p: str) -> None:
+    """``fuels = "ceads"``: the standard fuel columns, each optional (a sheet may print
+    some only); ``columns`` entries add to or override them."""
+    if cfg["fuels"] != "ceads":
+        raise StudyError(
+            f"'{cfg['fuels']}' is not a fuel list{suggest(cfg['fuels'], ['ceads'])}",
+            file=FILE,
+            key=f"{p}.fuels",
+            fix='use fuels = "ceads" (the yearbook\'s 17 fuels, heat and electricity)',
+        )
+    if cfg["table"] != "energy":
+        raise StudyError(
+            "is for energy sheets", file=FILE, key=f"{p}.fuels", fix='use it with table = "energy"'
+        )
+    given = dict(cfg["columns"] or {})
+    taken = {norm_label(k) for k in given}
+    used = set(given.values())
+    preset = {
+        k: v for k, v in CEADS_FUEL_LABELS.items() if norm_label(k) not in taken and v not in used
+    }
+    cfg["columns"] = {**preset, **given}
+    cfg["optional_columns"] = [norm_label(k) for k in preset]
 
 
 def _check_table_and_file(cfg: dict[str, Any], p: str) -> None:
