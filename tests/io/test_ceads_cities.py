@@ -125,3 +125,26 @@ def test_real_city_workbook(tmp_path: Path) -> None:
     first = em.groupby("region")["year"].min()
     assert first["北京"] == 1997 and first.max() > 2005
     assert (em["unit"] == "Mt CO2").all()
+
+
+def test_keep_provinces(tmp_path: Path) -> None:
+    p = _small(tmp_path)
+    panel = ceads_cities.read_ceads_cities(p, ["anhui"])
+    assert panel.regions["code"].tolist() == ["安徽安庆"] and len(panel.data) == 1
+    assert ceads_cities.read_ceads_cities(p, ["北京"]).regions["code"].tolist() == ["北京"]
+    assert len(ceads_cities.read_ceads_cities(p, ["all"]).regions) == 2
+    from carbonpath.core.errors import InputError
+
+    with pytest.raises(InputError, match="Atlantis"):
+        ceads_cities.read_ceads_cities(p, ["Atlantis"])
+
+
+def test_cli_recognises_the_city_workbook(tmp_path: Path, capsys) -> None:
+    import json
+
+    from carbonpath.cli import main
+
+    p = _small(tmp_path)
+    assert main(["import-ceads", str(p), "--out", str(tmp_path / "c"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["regions"] == 2 and summary["rows"] == 3 and summary["years"] == [2000, 2001]

@@ -164,3 +164,23 @@ def test_all_provinces_one_year(tmp_path: Path) -> None:
 def test_province_named_twice(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="twice"):
         ceads_study.import_ceads([_file(2019)], ["Beijing", "beijing"], tmp_path / "x")
+
+
+@needs_data
+def test_cli_panel(tmp_path: Path, capsys) -> None:
+    import json
+
+    from carbonpath.cli import main
+
+    f = str(_file(2019))
+    argv = ["import-ceads", f, "--province", "Beijing", "--province", "Hebei,Tianjin"]
+    out = tmp_path / "p"
+    assert main([*argv, "--sectors", "26,urban", "--out", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["regions"] == 3 and summary["sectors"] == ["26", "total", "urban"]
+    assert summary["rows"] == 3 * 3 * 18
+    assert main(["import-ceads", f, "--out", str(tmp_path / "q")]) == 2
+    err = capsys.readouterr().err
+    assert "--province is missing" in err and err.count("\n") == 1
+    assert main(["import-ceads", f, "--province", "all", "--sectors", "x", "--out", "o"]) == 2
+    assert "--sectors: 'x'" in capsys.readouterr().err
