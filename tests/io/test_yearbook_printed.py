@@ -184,3 +184,25 @@ def test_ceads_fuel_preset(tmp_path: Path) -> None:
     }  # fmt: skip
     with pytest.raises(StudyError, match="fuels"):
         yearbook.validate_config([_entry(fuels="ceads", table="economy")])
+
+
+@pytest.mark.parametrize(
+    ("over", "text"),
+    [
+        (
+            {"header_row": 2.5},
+            "key 'yearbook[1].header_row': must be a whole number, got float 2.5",
+        ),
+        ({"header_row": True}, "key 'yearbook[1].header_row': must be a whole number, got bool"),
+        (
+            {"rows": {"医药制造业": 27}},
+            "key 'yearbook[1].rows.医药制造业': must be a string, got int",
+        ),
+        ({"unit_row": "3"}, "key 'yearbook[1].unit_row': must be a whole number, got str '3'"),
+        ({"fuels": "iea"}, "key 'yearbook[1].fuels': 'iea' is not a fuel list"),
+    ],
+)
+def test_typed_entry_errors(over: dict, text: str) -> None:
+    with pytest.raises(StudyError) as e:
+        yearbook.validate_config([_entry(**over)])
+    assert text in str(e.value) and "\n" not in str(e.value)

@@ -15,6 +15,7 @@ from typing import Any
 
 from carbonpath.core.errors import InputError, StudyError, suggest
 from carbonpath.core.limits import MAX_TABLE_ROWS
+from carbonpath.core.settings import SettingsModel, parse
 from carbonpath.core.units import parse_unit
 
 FILE = "study.toml"
@@ -96,7 +97,7 @@ def validate_config(raw: Any) -> list[dict[str, Any]]:
     out = []
     for n, entry in enumerate(raw, start=1):
         p = f"yearbook[{n}]"
-        cfg = _typed_entry(entry, p)
+        cfg = _typed_entry(entry, p, n)
         _check_table_and_file(cfg, p)
         _check_years(cfg, p)
         _check_header_rows(cfg, p)
@@ -106,39 +107,46 @@ def validate_config(raw: Any) -> list[dict[str, Any]]:
         cfg["rows"] = _row_map(cfg["rows"], p)
         cfg["columns"] = _column_map(cfg, p)
         cfg["units"] = _unit_map(cfg, p)
-        ignore = []
-        for label in cfg["ignore_rows"]:
-            if not isinstance(label, str):
-                raise StudyError(
-                    "must list row labels (strings)", file=FILE, key=f"{p}.ignore_rows"
-                )
-            ignore.append(norm_label(label))
-        cfg["ignore_rows"] = ignore
+        cfg["ignore_rows"] = [norm_label(label) for label in cfg["ignore_rows"]]
         cfg["index"] = n
         out.append(cfg)
     return out
 
 
-def _typed_entry(entry: Any, p: str) -> dict[str, Any]:
-    """One entry with known keys of the right types, defaults filled in."""
+class YearbookEntry(SettingsModel):
+    """One ``[[yearbook]]`` table, typed (strict: no bool for an int, no float for a row).
+
+    Unknown keys are refused with a suggestion and every error is one line naming the
+    key path (``yearbook[2].header_row``); :func:`validate_config` adds the checks across
+    keys and the derived fields.
+    """
+
+    file: str
+    table: str
+    sheet: str | int | None = None
+    year: int | None = None
+    years: list[int] | None = None
+    unit: str | None = None
+    units: dict[str, str] = {}
+    unit_row: int | None = None
+    header_row: int | list[int] = 1
+    first_data_row: int | None = None
+    last_data_row: int | None = None
+    label_column: str | int = "A"
+    rows: dict[str, str]
+    columns: dict[str, str] = {}
+    ignore_rows: list[str] = []
+    footnotes: str = "strip"
+    data_year: str = "year"
+    fuels: str | None = None
+
+
+def _typed_entry(entry: Any, p: str, n: int) -> dict[str, Any]:
+    """One entry parsed by :class:`YearbookEntry`, as a dict with defaults filled in."""
     if not isinstance(entry, dict):
         raise StudyError("must be a table", file=FILE, key=p, fix="write [[yearbook]]")
-    for k in entry:
-        if k not in YEARBOOK_KEYS:
-            raise StudyError(
-                f"unknown key{suggest(k, YEARBOOK_KEYS)}",
-                file=FILE,
-                key=f"{p}.{k}",
-                fix=f"keys are {', '.join(YEARBOOK_KEYS)}",
-            )
-    cfg: dict[str, Any] = {}
-    words = {str: "a string", int: "a whole number", list: "a list", dict: "a table"}
-    for k, (types, default, help_text) in YEARBOOK_KEYS.items():
-        v = entry.get(k, default)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, types)):
-            names = " or ".join(words[t] for t in types)
-            raise StudyError(f"must be {names} ({help_text})", file=FILE, key=f"{p}.{k}")
-        cfg[k] = v
+    cfg = parse(YearbookEntry, entry, prefix=("yearbook", n)).model_dump()
+    cfg = {k: cfg[k] for k in YEARBOOK_KEYS}  # the documented order
     if cfg["fuels"] is not None:
         _preset(cfg, p)
     for k in ("file", "table", "rows", "columns"):
