@@ -103,7 +103,9 @@ def test_yearbook_wide_sheet_to_long(tmp_path: Path) -> None:
     (cfg,) = yearbook.validate_config([_entry()])
     assert cfg["first_data_row"] == 4  # header 2 + unit row 3
     df = yearbook.read_yearbook(tmp_path, cfg)
-    assert list(df.columns) == ["year", "sector", "fuel", "value", "unit", "file", "line"]
+    assert list(df.columns) == [
+        "year", "sector", "fuel", "value", "unit", "file", "line", "footnote"
+    ]  # fmt: skip
     got = {(r.sector, r.fuel): (r.value, r.unit, r.line) for r in df.itertuples()}
     assert got[("26", "raw_coal")] == (12.5, "万吨", 5)
     assert math.isnan(got[("26", "natural_gas")][0])  # "-" is missing, never zero
@@ -190,7 +192,9 @@ def test_bad_unit_in_unit_row(tmp_path: Path) -> None:
         ({"file": "x.xlsx", "sheet": "s", "years": None}, "yearbook[1].year", "is required"),
         ({"file": "x_{yr}.xlsx"}, "yearbook[1].file", "placeholder"),
         ({"header_row": 0}, "yearbook[1].header_row", "1 or more"),
-        ({"unit_row": None}, "yearbook[1].unit", "no unit"),
+        ({"header_row": [3, 2]}, "yearbook[1].header_row", "[group row, sub row]"),
+        ({"footnotes": "keep"}, "yearbook[1].footnotes", "not allowed"),
+        ({"data_year": "year-x"}, "yearbook[1].data_year", "year - 1"),
         ({"label_column": "1A"}, "yearbook[1].label_column", "column letter"),
         ({"units": {"焦炭": "t"}}, "yearbook[1].units.焦炭", "not under"),
     ],

@@ -93,6 +93,7 @@ def _register_all() -> None:
         "weights_cmd",
         "ridge_cmd",
         "import_ceads_cmd",
+        "import_table_cmd",
     ):
         try:
             module = import_module(f"carbonpath.cli.{name}")

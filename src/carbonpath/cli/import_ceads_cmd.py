@@ -1,7 +1,8 @@
-"""``carbonpath import-ceads FILES... --province NAME --out DIR [--force]``.
+"""``carbonpath import-ceads FILES... --province NAME|all --sectors SEL --out DIR [--force]``.
 
-Writes an inventory-mode study from CEADs provincial workbooks (see
-docs/data-import.md).  Problems with the files become one-line errors, exit 2.
+Writes an inventory-mode study from CEADs provincial workbooks, or a region-level panel
+study from the CEADs 290-city workbook (recognised by its sheets), see
+docs/data-import.md.  Problems with the files become one-line errors, exit 2.
 """
 
 from __future__ import annotations
@@ -41,7 +42,18 @@ def register(app: typer.Typer) -> None:
         files: list[Path] = typer.Argument(
             ..., help="CEADs provincial workbooks (one per year), or a folder holding them."
         ),
-        province: str = typer.Option(..., "--province", help="Province, e.g. Beijing."),
+        province: list[str] = typer.Option(
+            None,
+            "--province",
+            help="Province, e.g. Beijing; repeat the option or give a comma list for a "
+            "panel study, or 'all' (30 provinces). Not used with the city workbook.",
+        ),
+        sectors: str = typer.Option(
+            "modern",
+            "--sectors",
+            help="modern (default), manufacturing, industry, all, or a comma list of codes "
+            "(e.g. 26,27,291,E,urban).",
+        ),
         out: Path = typer.Option(..., "--out", help="Folder to write the study into."),
         force: bool = typer.Option(
             False, "--force", help="Replace the study files in a non-empty --out folder."
@@ -49,23 +61,42 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
     ) -> None:
         """Write an inventory-mode study (emissions by sector and fuel, t CO2) from CEADs."""
-        import pandas as pd
+        from carbonpath.io.ceads_cities import import_ceads_cities, is_city_workbook
 
-        from carbonpath.io.ceads_study import import_ceads
+        paths = _expand(files)
+        if len(paths) == 1 and is_city_workbook(paths[0]):
+            folder = import_ceads_cities(paths[0], out, force=force, provinces=province or None)
+        else:
+            if not province:
+                from carbonpath.core.errors import InputError
 
-        folder = import_ceads(_expand(files), province, out, force=force)
-        em = pd.read_csv(folder / "emissions.csv", dtype={"sector": str})
-        summary = {
-            "study": str(folder),
-            "province": province,
-            "years": [int(em["year"].min()), int(em["year"].max())],
-            "sectors": sorted(em["sector"].unique().tolist()),
-            "rows": int(len(em)),
-        }
+                raise InputError(
+                    "--province is missing",
+                    fix="give --province NAME (repeat it, or 'all', for a panel study)",
+                )
+            from carbonpath.io.ceads_study import import_ceads
+
+            folder = import_ceads(paths, province, out, sectors=sectors, force=force)
+        summary = _summary(folder)
         if as_json:
             typer.echo(json.dumps(summary, indent=2, sort_keys=False, allow_nan=False))
         else:
             typer.echo(
-                f"wrote {folder}: {province} {summary['years'][0]}-{summary['years'][1]}, "
-                f"{len(summary['sectors'])} sectors, {summary['rows']} emission rows (t CO2)"
+                f"wrote {folder}: {summary['regions']} region(s) {summary['years'][0]}-"
+                f"{summary['years'][1]}, {len(summary['sectors'])} sectors, "
+                f"{summary['rows']} emission rows"
             )
+
+
+def _summary(folder: Path) -> dict[str, object]:
+    import pandas as pd
+
+    em = pd.read_csv(folder / "emissions.csv", dtype={"sector": str, "region": str})
+    regions = sorted(em["region"].unique().tolist()) if "region" in em else []
+    return {
+        "study": str(folder),
+        "regions": len(regions) or 1,
+        "years": [int(em["year"].min()), int(em["year"].max())],
+        "sectors": sorted(em["sector"].dropna().unique().tolist()),
+        "rows": int(len(em)),
+    }

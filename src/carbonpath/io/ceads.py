@@ -33,100 +33,14 @@ import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.units import parse_unit
+from carbonpath.io.ceads_sectors import CEADS_SECTORS, GROUP_LABELS, MODERN_GROUPS
 from carbonpath.io.tables import shown
+
+__all__ = ["GROUP_LABELS", "MODERN_GROUPS", "SECTORS", "CeadsSheet", "read_ceads"]
 
 #: CEADs sector name -> (code, Chinese GB/T 4754-2011 name, is manufacturing (section C))
 SECTORS: dict[str, tuple[str, str, bool]] = {
-    "Farming, Forestry, Animal Husbandry, Fishery and Water Conservancy": (
-        "A",
-        "农、林、牧、渔业及水利管理",
-        False,
-    ),
-    "Coal Mining and Dressing": ("06", "煤炭开采和洗选业", False),
-    "Petroleum and Natural Gas Extraction": ("07", "石油和天然气开采业", False),
-    "Ferrous Metals Mining and Dressing": ("08", "黑色金属矿采选业", False),
-    "Nonferrous Metals Mining and Dressing": ("09", "有色金属矿采选业", False),
-    "Nonmetal Minerals Mining and Dressing": ("10", "非金属矿采选业", False),
-    "Other Minerals Mining and Dressing": ("12", "其他采矿业", False),
-    "Logging and Transport of Wood and Bamboo": ("022", "木材和竹材采运", False),
-    "Food Processing": ("13", "农副食品加工业", True),
-    "Food Production": ("14", "食品制造业", True),
-    "Beverage Production": ("15", "酒、饮料和精制茶制造业", True),
-    "Tobacco Processing": ("16", "烟草制品业", True),
-    "Textile Industry": ("17", "纺织业", True),
-    "Garments and Other Fiber Products": ("18", "纺织服装、服饰业", True),
-    "Leather, Furs, Down and Related Products": ("19", "皮革、毛皮、羽毛及其制品和制鞋业", True),
-    "Timber Processing, Bamboo, Cane, Palm Fiber & Straw Products": (
-        "20",
-        "木材加工和木、竹、藤、棕、草制品业",
-        True,
-    ),
-    "Furniture Manufacturing": ("21", "家具制造业", True),
-    "Papermaking and Paper Products": ("22", "造纸和纸制品业", True),
-    "Printing and Record Medium Reproduction": ("23", "印刷和记录媒介复制业", True),
-    "Cultural, Educational and Sports Articles": ("24", "文教、工美、体育和娱乐用品制造业", True),
-    "Petroleum Processing and Coking": ("25", "石油加工、炼焦和核燃料加工业", True),
-    "Raw Chemical Materials and Chemical Products": ("26", "化学原料和化学制品制造业", True),
-    "Medical and Pharmaceutical Products": ("27", "医药制造业", True),
-    "Chemical Fiber": ("28", "化学纤维制造业", True),
-    "Rubber Products": ("291", "橡胶制品业", True),
-    "Plastic Products": ("292", "塑料制品业", True),
-    "Nonmetal Mineral Products": ("30", "非金属矿物制品业", True),
-    "Smelting and Pressing of Ferrous Metals": ("31", "黑色金属冶炼和压延加工业", True),
-    "Smelting and Pressing of Nonferrous Metals": ("32", "有色金属冶炼和压延加工业", True),
-    "Metal Products": ("33", "金属制品业", True),
-    "Ordinary Machinery": ("34", "通用设备制造业", True),
-    "Equipment for Special Purposes": ("35", "专用设备制造业", True),
-    "Transportation Equipment": (
-        "36+37",
-        "汽车制造业；铁路、船舶、航空航天和其他运输设备制造业",
-        True,
-    ),
-    "Electric Equipment and Machinery": ("38", "电气机械和器材制造业", True),
-    "Electronic and Telecommunications Equipment": ("39", "计算机、通信和其他电子设备制造业", True),
-    "Instruments, Meters, Cultural and Office Machinery": ("40", "仪器仪表制造业", True),
-    "Other Manufacturing Industry": ("41", "其他制造业", True),
-    "Scrap and waste": ("42", "废弃资源综合利用业", True),
-    "Production and Supply of Electric Power, Steam and Hot Water": (
-        "44",
-        "电力、热力生产和供应业",
-        False,
-    ),
-    "Production and Supply of Gas": ("45", "燃气生产和供应业", False),
-    "Production and Supply of Tap Water": ("46", "水的生产和供应业", False),
-    "Construction": ("E", "建筑业", False),
-    "Transportation, Storage, Post and Telecommunication Services": (
-        "transport_post",
-        "交通运输、仓储、邮政和电信业",
-        False,
-    ),
-    "Wholesale, Retail Trade and Catering Services": (
-        "trade_catering",
-        "批发、零售业和住宿、餐饮业",
-        False,
-    ),
-    "Others": ("other_services", "其他行业", False),
-    "Urban": ("urban", "城镇居民生活", False),
-    "Rural": ("rural", "乡村居民生活", False),
-}
-
-#: modern-manufacturing members of the reference paper (Table 4) -> group id
-MODERN_GROUPS: dict[str, str] = {
-    "26": "other",
-    "27": "pharmaceuticals",
-    "34": "electromechanical",
-    "35": "electromechanical",
-    "36+37": "transport",
-    "38": "electromechanical",
-    "39": "electronics",
-    "40": "electromechanical",
-}
-GROUP_LABELS: dict[str, str] = {
-    "electronics": "Electronics",
-    "electromechanical": "Electromechanical",
-    "transport": "Transportation equipment",
-    "pharmaceuticals": "Pharmaceuticals",
-    "other": "Other (chemicals)",
+    s.label: (s.code, s.name_zh, s.section == "C") for s in CEADS_SECTORS
 }
 
 #: CEADs column header -> fuel id (scope-1 sources first, then the columns not imported)
@@ -445,6 +359,26 @@ def read_ceads_workbook(path: Path, provinces: list[str]) -> dict[str, CeadsShee
         wb.close()
 
 
+def workbook_provinces(path: Path) -> list[str]:
+    """The provinces of a CEADs workbook (sheet names without the year), in the order of
+    :data:`carbonpath.io.ceads_regions.PROVINCES` (sheet order differs between years)."""
+    from carbonpath.io.ceads_regions import PROVINCES
+
+    wb = _open_workbook(Path(path))
+    try:
+        names = [re.sub(r"\d+$", "", s).strip() for s, _y in province_sheets(wb).values()]
+    finally:
+        wb.close()
+    if not names:
+        raise StudyError(
+            "has no province sheets (named like Beijing2019)",
+            file=Path(path).name,
+            fix="give the CEADs 'Emission_Inventories_for_30_Provinces_YYYY.xlsx' workbooks",
+        )
+    order = {name: i for i, name in enumerate(PROVINCES)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
 def read_ceads_sheets(files: list[Path], province: str) -> list[CeadsSheet]:
     """Read one province's sheet from each workbook, sorted by year (years must differ)."""
     if not files:
@@ -491,25 +425,43 @@ def read_ceads(files: list[Path], province: str) -> pd.DataFrame:
 # writing an inventory-mode study
 
 
-def inventory_frame(data: pd.DataFrame) -> pd.DataFrame:
-    """Scope-1 rows for the study: the modern-manufacturing members and reference ``C``.
-
-    ``C`` is the sum over every manufacturing sector (GB/T section C, codes 13-42) of
-    each source, so shares of modern manufacturing in manufacturing CO2 can be formed.
-    Returns ``year, sector, fuel, co2_t``.
-    """
-    d = data.loc[data["fuel"].isin(SCOPE1_FUELS)]
+def reference_of(members: list[str]) -> str:
+    """The reference row for the members: ``C`` (all manufacturing, GB/T section C) when
+    every member is manufacturing, else ``total`` (all 47 CEADs rows), so that the
+    reference always contains its members."""
     manufacturing = {code for code, _zh, is_c in SECTORS.values() if is_c}
-    members = d.loc[d["sector"].isin(MODERN_GROUPS), ["year", "sector", "fuel", "co2_t"]]
+    return "C" if set(members) <= manufacturing else "total"
+
+
+def inventory_frame(data: pd.DataFrame, members: list[str] | None = None) -> pd.DataFrame:
+    """Scope-1 rows for the study: the member sectors and the reference row.
+
+    ``members``: sector codes (default: the modern-manufacturing eight, in that order).
+    The reference (:func:`reference_of`) is the sum, per source, over every
+    manufacturing sector (``C``, codes 13-42) or over all 47 rows (``total``), so shares
+    in manufacturing or in the province's CO2 can be formed.  With a ``region`` column
+    in ``data`` the sums are per region.  Returns ``[region,] year, sector, fuel, co2_t``.
+    """
+    members = list(MODERN_GROUPS) if members is None else list(members)
+    keys = ["region"] if "region" in data else []
+    d = data.loc[data["fuel"].isin(SCOPE1_FUELS)]
+    reference = reference_of(members)
+    inside = {code for code, _zh, is_c in SECTORS.values() if is_c or reference == "total"}
+    cols = [*keys, "year", "sector", "fuel", "co2_t"]
+    rows = d.loc[d["sector"].isin(members), cols]
     ref = (
-        d.loc[d["sector"].isin(manufacturing)]
-        .groupby(["year", "fuel"], sort=False)["co2_t"]
+        d.loc[d["sector"].isin(inside)]
+        .groupby([*keys, "year", "fuel"], sort=False)["co2_t"]
         .sum(min_count=1)
         .reset_index()
     )
-    ref.insert(1, "sector", "C")
-    out = pd.concat([members, ref], ignore_index=True)
-    out["_s"] = out["sector"].map({c: i for i, c in enumerate([*MODERN_GROUPS, "C"])})
+    ref.insert(len(keys) + 1, "sector", reference)
+    out = pd.concat([rows, ref], ignore_index=True)
+    out["_s"] = out["sector"].map({c: i for i, c in enumerate([*members, reference])})
     out["_f"] = out["fuel"].map({f: i for i, f in enumerate(SCOPE1_FUELS)})
-    out = out.sort_values(["year", "_s", "_f"]).drop(columns=["_s", "_f"])
+    order = [*(["_r"] if keys else []), "year", "_s", "_f"]
+    if keys:
+        regions = list(dict.fromkeys(data["region"]))
+        out["_r"] = out["region"].map({r: i for i, r in enumerate(regions)})
+    out = out.sort_values(order, kind="stable").drop(columns=[c for c in order if c[0] == "_"])
     return out.reset_index(drop=True)

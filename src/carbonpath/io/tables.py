@@ -354,7 +354,23 @@ def _header(
 
 
 def parse_number(text: str, *, file: str, row: int, column: str) -> float | None:
-    """Parse one numeric cell: ``None`` for a missing marker, a float otherwise."""
+    """Parse one numeric cell: ``None`` for a missing marker, a float otherwise.
+
+    A footnote mark (``①``, ``¹``, ``*`` ...) is refused before NFKC could fold it into
+    a digit (``567①`` must never become 5671); ``……`` is missing (NFKC would make it
+    six dots)."""
+    from carbonpath.io.footnotes import has_mark
+
+    if text.strip() in MISSING_TOKENS:
+        return None
+    if has_mark(text):
+        raise StudyError(
+            f"value '{shown(text)}' carries a footnote mark",
+            file=file,
+            row=row,
+            column=column,
+            fix='remove the mark (a [[yearbook]] entry strips marks with footnotes = "strip")',
+        )
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if s in MISSING_TOKENS:
         return None
