@@ -153,6 +153,7 @@ def fill_gaps(
                     variable=str(var),
                     value=value,
                     unit=unit or None,
+                    size=value,
                 )
             )
     if set_pos:

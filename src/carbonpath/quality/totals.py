@@ -66,6 +66,7 @@ def check_members_vs_reference(
                     variable=str(var),
                     value=total,
                     unit=row["unit"] or None,
+                    size=s - total,
                 )
             )
     return flags
@@ -142,6 +143,7 @@ def check_components(
                     f"the fuels add up to {fmt(gj)} GJ, {gj / total:.3g} times the reported "
                     f"energy_total ({fmt(total)} GJ)",
                     **common,
+                    size=gj - total,
                 )
             )
         elif gj < total * (1 - tolerance):
