@@ -130,10 +130,15 @@ def check_totals(
 
 def _robust_unusual(d: np.ndarray, k: float) -> np.ndarray:
     """|d - median| >= k x 1.4826 x MAD per row, over each row's finite changes."""
-    med = np.nanmedian(d, axis=1, keepdims=True)
-    mad = 1.4826 * np.nanmedian(np.abs(d - med), axis=1, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        return np.abs(d - med) >= k * mad
+    out = np.zeros(d.shape, dtype=bool)
+    for i, row in enumerate(d):
+        ok = np.isfinite(row)
+        if ok.sum() < 2:
+            continue
+        med = np.median(row[ok])
+        mad = 1.4826 * np.median(np.abs(row[ok] - med))
+        out[i, ok] = np.abs(row[ok] - med) >= k * mad
+    return out
 
 
 def reallocations(

@@ -197,7 +197,7 @@ def _non_integer(var: str):
             return (
                 f"{var} is a count but {fmt(v)} is not a whole number "
                 "(an average, an estimate or a mis-scaled unit?)",
-                v - round(v),
+                None,  # a kind of value, not an amount: always listed
             )
         return None
 

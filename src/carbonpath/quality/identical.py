@@ -93,7 +93,9 @@ def check_identical(
     for var, g in d.groupby(key, sort=False):
         codes = [str(c) for c in pd.unique(g["sector"])]
         wide = (
-            g.pivot_table(index="sector", columns="year", values="value", aggfunc="first")
+            g.groupby(["sector", "year"], sort=False)["value"]
+            .first()
+            .unstack()
             .reindex(index=codes, columns=years)
             .to_numpy(dtype=float)
         )

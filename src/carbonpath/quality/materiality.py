@@ -37,13 +37,14 @@ __all__ = [
     "add_shares",
     "rank",
     "region_totals",
+    "counts",
     "split_listed",
     "table_typicals",
     "typical_totals",
 ]
 
 #: findings below this share of their region's total are summarised, not listed
-MIN_SHARE = 0.001
+MIN_SHARE = 0.01
 ALL = "*"
 
 
@@ -151,3 +152,12 @@ def split_listed(
         else:
             small[f["check"]] += 1
     return listed, small
+
+
+def counts(flags: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Findings per check and severity, checks in order of their most material finding."""
+    out: dict[str, dict[str, int]] = {}
+    for f in rank(flags):
+        per = out.setdefault(str(f["check"]), {})
+        per[f["severity"]] = per.get(f["severity"], 0) + 1
+    return out
