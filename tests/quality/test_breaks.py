@@ -238,3 +238,18 @@ def test_rank_and_listing() -> None:
         "jump": {"warning": 1, "error": 1},
         "components": {"info": 1},
     }
+
+
+@pytest.mark.parametrize("at", [0, 3, 7])
+def test_slip_in_a_growing_series_has_the_slips_size(at) -> None:
+    """A 10x slip in a series growing 19 %/yr: found, and its size is 9/10 of the slipped
+    value (the detrended neighbours put the value at a tenth of what is printed)."""
+    vals = [100 * 1.19**i for i in range(8)]
+    vals[at] *= 10
+    (f,) = [
+        f
+        for f in run_checks(_long({("26", "output"): vals}, list(range(2010, 2018))), "fuel")
+        if f["check"] == "jump"
+    ]
+    assert f["year"] == 2010 + at and f["severity"] == "error"
+    assert f["size"] == pytest.approx(0.9 * vals[at], rel=1e-9)

@@ -16,6 +16,8 @@ A *series* is one sector's values of one variable (or fuel) over the years.  The
 - ``components``: fuels converted to energy exceed the reported ``energy_total``.
 - ``members_vs_reference``: the member sectors add up to more than the reference
   aggregate.
+- ``totals``: jumps and runs of zeros in sector totals and the region's total;
+  ``reallocation``: an amount moved between sectors (:mod:`carbonpath.quality.breaks`).
 - ``coverage``: a series lacks a study year (checked after gap filling, see
   :mod:`carbonpath.quality.assure`); a member lacks a variable the others have.
 
