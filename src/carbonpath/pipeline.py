@@ -317,3 +317,46 @@ class Study(StudyData):
 def load_study(path: str | Path | None = None) -> Study:
     """Load and validate a study folder (``None``: the built-in Beijing study)."""
     return Study.from_data(_load_data(path))
+
+
+# ---------------------------------------------------------------------------
+# pre-flight (`carbonpath check`): every step on the study, without the heavy parts
+
+
+#: the fewest resamples and draws each step may be asked for; enough to walk its code
+LIGHT_DRAWS = 10
+
+
+def _light_settings(study: StudyData) -> Any:
+    """The study's settings with every Monte Carlo and bootstrap cut to a few draws."""
+    s = study.settings
+    update: dict[str, Any] = {}
+    unc = s.accounting.uncertainty
+    from carbonpath.core.limits import MIN_DRAWS
+
+    draws = min(unc.draws, MIN_DRAWS)
+    update["accounting"] = s.accounting.model_copy(
+        update={"uncertainty": unc.model_copy(update={"draws": draws})}
+    )
+    index: dict[str, Any] = {"bootstrap": min(s.index.bootstrap, LIGHT_DRAWS)}
+    if s.index.robustness is not None:
+        index["robustness"] = s.index.robustness.model_copy(
+            update={"draws": min(s.index.robustness.draws, LIGHT_DRAWS)}
+        )
+    update["index"] = s.index.model_copy(update=index)
+    if s.stirpat is not None:
+        update["stirpat"] = s.stirpat.model_copy(
+            update={"bootstrap": min(s.stirpat.bootstrap, LIGHT_DRAWS)}
+        )
+    return s.model_copy(update=update)
+
+
+def preflight(study: StudyData, only: list[str] | None = None) -> Results:
+    """Run every step ``run`` would run, with a few draws instead of thousands, so that
+    any setting the steps refuse (an unknown name in an expression, a decomposition
+    period outside the data, a grid year scope 2 lacks, a lead year ``growth()`` needs
+    ...) raises here the same error ``run`` would raise.  The results are not for use:
+    their intervals rest on a handful of draws."""
+    light = Study.from_data(study)
+    light.settings = _light_settings(study)
+    return run_study(light, only=only)

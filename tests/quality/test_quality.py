@@ -387,8 +387,9 @@ def test_correction_supplies_missing_year() -> None:
 def test_validate_config() -> None:
     cfg = validate_config(None)
     assert cfg.extrapolate == "none" and cfg.jump_threshold == 0.7
-    # results.json's settings.quality is exactly the table 0.1.0 wrote
+    # results.json's settings.quality is the table 0.1.0 wrote, plus min_share
     assert cfg.model_dump(mode="json") == {
+        "min_share": 0.01,
         "extrapolate": "none",
         "jump_threshold": 0.7,
         "jump_error_threshold": 0.9,
@@ -407,6 +408,8 @@ def test_validate_config() -> None:
         ({"total_tolerance": 1.5}, "quality.total_tolerance"),
         ({"jump_window": 10**6}, "quality.jump_window"),
         ({"jump_min_points": True}, "quality.jump_min_points"),
+        ({"min_share": 1.5}, "quality.min_share"),
+        ({"skip": ["realocation"]}, "quality.skip"),
     ):
         with pytest.raises(StudyError) as e:
             validate_config(raw)

@@ -22,6 +22,7 @@ import pandas as pd
 from carbonpath.quality import checks, totals
 from carbonpath.quality.corrections import apply_corrections
 from carbonpath.quality.gapfill import fill_gaps
+from carbonpath.quality.materiality import add_shares, table_typicals
 
 #: checks across sectors or tables, resolved when a correction makes them disappear
 CROSS_CHECKS = frozenset({"members_vs_reference", "components"})
@@ -163,6 +164,8 @@ def assure(
         flags.append(f)
         known.add(_ident(f))
 
+    typicals = table_typicals([(frames["fuel"], "fuel"), (frames["variable"], "variable")], sectors)
+    add_shares(flags, typicals)
     blocking = [f for f in flags if f["severity"] == "error" and not f["resolved"]]
     return QAResult(
         energy=frames["fuel"],

@@ -23,9 +23,16 @@ def make_flag(
     variable: str | None = None,
     value: float | None = None,
     unit: str | None = None,
+    size: float | None = None,
 ) -> dict[str, Any]:
-    """One QA flag as a plain dict (JSON-ready; NaN value -> None)."""
+    """One QA flag as a plain dict (JSON-ready; NaN value -> None).
+
+    ``size`` is how much of the variable the finding concerns, in ``unit`` (the amount
+    a jump is off its expected value, the amount a run of zeros lacks ...); see
+    :mod:`carbonpath.quality.materiality`, which adds the share of the region's total.
+    """
     v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    sz = None if size is None or not math.isfinite(float(size)) else abs(float(size))
     return {
         "severity": severity,
         "check": check,
@@ -38,6 +45,7 @@ def make_flag(
         "unit": unit,
         "message": message,
         "resolved": False,
+        "size": sz,
     }
 
 

@@ -35,6 +35,116 @@ def interpolate(a: int, xa: float, b: int, xb: float, t: int) -> float:
     return xa + (xb - xa) * (t - a) / (b - a)
 
 
+def _extrapolate(
+    oy: np.ndarray, ox: np.ndarray, t: int, side: np.ndarray, before: bool, how: str
+) -> tuple[float, str] | str:
+    """Edge year ``t``: held or extrapolated from the observed years on its side."""
+    near = int(side[-1]) if before else int(side[0])
+    if how == "hold":
+        return float(ox[oy == near][0]), f"held at the {near} value"
+    if len(side) < 2:
+        return "linear extrapolation needs two observed years on that side"
+    far = int(side[-2]) if before else int(side[1])
+    value = interpolate(far, ox[oy == far][0], near, ox[oy == near][0], t)
+    if value < 0 and bool(np.all(ox >= 0)):
+        return (
+            f"linear extrapolation gives a negative value ({value:.6g}); "
+            'use extrapolate = "hold" or supply the value'
+        )
+    return value, f"linear extrapolation from {min(far, near)} and {max(far, near)}"
+
+
+def fill_value(
+    oy: np.ndarray, ox: np.ndarray, t: int, extrapolate: str
+) -> tuple[float, str, str] | str:
+    """(value, method, severity) for missing year ``t`` of a series observed at years
+    ``oy`` (sorted, non-empty) with values ``ox``; or the reason it stays missing."""
+    before, after = oy[oy < t], oy[oy > t]
+    if len(before) and len(after):
+        a, b = int(before[-1]), int(after[0])
+        value = interpolate(a, ox[oy == a][0], b, ox[oy == b][0], t)
+        return value, f"linear interpolation between {a} and {b}", "info"
+    if extrapolate == "none":
+        return (
+            "it lies outside the observed years "
+            f"{int(oy[0])}-{int(oy[-1])} (edge years are not extrapolated unless "
+            '[quality] extrapolate = "linear" or "hold")'
+        )
+    side = before if len(before) else after
+    found = _extrapolate(oy, ox, t, side, bool(len(before)), extrapolate)
+    if isinstance(found, str):
+        return found
+    return found[0], found[1], "warning"
+
+
+def _filled(
+    t: int,
+    sector: str,
+    var: str,
+    value: float,
+    method: str,
+    severity: str,
+    template: pd.Series,
+    line: int | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record and the flag of one filled value."""
+    unit = template.get("unit", "")
+    record = {
+        "year": t,
+        "sector": sector,
+        "variable": var,
+        "value": float(value),
+        "unit": unit,
+        "method": method,
+    }
+    flag = make_flag(
+        severity,
+        "gap_filled",
+        f"{var} of sector {sector} in {t} is missing; filled with {value:.6g} {unit} by {method}",
+        file=template.get("file", None),
+        line=line,
+        year=t,
+        sector=sector,
+        variable=var,
+        value=value,
+        unit=unit or None,
+        size=value,
+    )
+    return record, flag
+
+
+def _new_row(template: pd.Series, t: int, value: float) -> dict[str, Any]:
+    """A row for a year the series had no row for: its first row with the filled value."""
+    row = template.to_dict()
+    row.update({"year": t, "value": value, "filled": True})
+    if "line" in row:
+        row["line"] = 0
+    if "corrected" in row:
+        row["corrected"] = False
+    return row
+
+
+def _apply(
+    d: pd.DataFrame,
+    set_pos: list[np.ndarray],
+    set_val: list[float],
+    new_rows: list[dict[str, Any]],
+) -> pd.DataFrame:
+    """Write the filled values into their rows and append the rows that were absent."""
+    if set_pos:
+        at = np.concatenate(set_pos)
+        vals = np.repeat(np.array(set_val, dtype=float), [len(p) for p in set_pos])
+        d.iloc[at, d.columns.get_loc("value")] = vals
+        d.iloc[at, d.columns.get_loc("filled")] = True
+    if new_rows:
+        d = pd.concat([d, pd.DataFrame(new_rows, columns=d.columns)], ignore_index=True)
+        d = d.astype({"year": int, "value": float})
+        if "line" in d:
+            d["line"] = d["line"].astype(int)
+    d["filled"] = d["filled"].astype(bool)
+    return d
+
+
 def fill_gaps(
     df: pd.DataFrame,
     key: str,
@@ -77,93 +187,23 @@ def fill_gaps(
             if len(oy) == 0:
                 unfilled[cell] = "the series has no value in any year"
                 continue
-            before, after = oy[oy < t], oy[oy > t]
-            value: float | None = None
-            if len(before) and len(after):
-                a, b = int(before[-1]), int(after[0])
-                value = interpolate(a, ox[oy == a][0], b, ox[oy == b][0], t)
-                method = f"linear interpolation between {a} and {b}"
-                severity = "info"
-            else:
-                side = before if len(before) else after
-                if extrapolate == "none":
-                    unfilled[cell] = (
-                        "it lies outside the observed years "
-                        f"{int(oy[0])}-{int(oy[-1])} (edge years are not extrapolated unless "
-                        '[quality] extrapolate = "linear" or "hold")'
-                    )
-                    continue
-                near = int(side[-1]) if len(before) else int(side[0])
-                if extrapolate == "hold":
-                    value = float(ox[oy == near][0])
-                    method = f"held at the {near} value"
-                else:
-                    if len(side) < 2:
-                        unfilled[cell] = (
-                            "linear extrapolation needs two observed years on that side"
-                        )
-                        continue
-                    far = int(side[-2]) if len(before) else int(side[1])
-                    value = interpolate(far, ox[oy == far][0], near, ox[oy == near][0], t)
-                    method = f"linear extrapolation from {min(far, near)} and {max(far, near)}"
-                    if value < 0 and bool(np.all(ox >= 0)):
-                        unfilled[cell] = (
-                            f"linear extrapolation gives a negative value ({value:.6g}); "
-                            'use extrapolate = "hold" or supply the value'
-                        )
-                        continue
-                severity = "warning"
+            found = fill_value(oy, ox, t, extrapolate)
+            if isinstance(found, str):
+                unfilled[cell] = found
+                continue
+            value, method, severity = found
             if template is None:
                 template = d.iloc[int(pos[0])]  # the series' first row, as groupby gives it
-            unit = template.get("unit", "")
             at = pos[col_year[pos] == t]
             if len(at):
                 set_pos.append(at)
                 set_val.append(value)
                 line = int(col_line[at[0]]) if col_line is not None else None
             else:
-                row = template.to_dict()
-                row.update({"year": t, "value": value, "filled": True})
-                if "line" in row:
-                    row["line"] = 0
-                if "corrected" in row:
-                    row["corrected"] = False
-                new_rows.append(row)
+                new_rows.append(_new_row(template, t, value))
                 line = None
-            filled.append(
-                {
-                    "year": t,
-                    "sector": str(sector),
-                    "variable": str(var),
-                    "value": float(value),
-                    "unit": unit,
-                    "method": method,
-                }
-            )
-            flags.append(
-                make_flag(
-                    severity,
-                    "gap_filled",
-                    f"{var} of sector {sector} in {t} is missing; filled with {value:.6g} "
-                    f"{unit} by {method}",
-                    file=template.get("file", None),
-                    line=line,
-                    year=t,
-                    sector=str(sector),
-                    variable=str(var),
-                    value=value,
-                    unit=unit or None,
-                )
-            )
-    if set_pos:
-        at = np.concatenate(set_pos)
-        vals = np.repeat(np.array(set_val, dtype=float), [len(p) for p in set_pos])
-        d.iloc[at, d.columns.get_loc("value")] = vals
-        d.iloc[at, d.columns.get_loc("filled")] = True
-    if new_rows:
-        d = pd.concat([d, pd.DataFrame(new_rows, columns=d.columns)], ignore_index=True)
-        d = d.astype({"year": int, "value": float})
-        if "line" in d:
-            d["line"] = d["line"].astype(int)
-    d["filled"] = d["filled"].astype(bool)
+            rec, flag = _filled(t, str(sector), str(var), value, method, severity, template, line)
+            filled.append(rec)
+            flags.append(flag)
+    d = _apply(d, set_pos, set_val, new_rows)
     return d, filled, flags, unfilled

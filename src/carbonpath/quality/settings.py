@@ -33,6 +33,8 @@ class QualitySettings(SettingsModel):
     jump_min_points: Annotated[int, Field(ge=3, le=1000)] = 5
     #: relative slack of components vs totals
     total_tolerance: Annotated[float, Field(ge=0, lt=1)] = 0.05
+    #: findings below this share of their region's total are counted, not listed
+    min_share: Annotated[float, Field(ge=0, le=1)] = 0.01
     #: checks to switch off, e.g. ["identical"]
     skip: list[str] = Field(default_factory=list)
 

@@ -66,9 +66,56 @@ def check_members_vs_reference(
                     variable=str(var),
                     value=total,
                     unit=row["unit"] or None,
+                    size=s - total,
                 )
             )
     return flags
+
+
+def _fuel_rows(energy: pd.DataFrame) -> dict[tuple, list[tuple[Any, Any, Any]]]:
+    """The (dimension, fuel, value) rows of each (year, sector), in table order."""
+    e = frame(energy, "fuel")
+    e = e.loc[e["value"].notna()]
+    fuels: dict[tuple, list[tuple[Any, Any, Any]]] = {}
+    for y, sec, dim, fuel, v in zip(
+        *(e[c].to_numpy(dtype=object) for c in ("year", "sector", "dimension", "fuel", "value")),
+        strict=True,
+    ):
+        fuels.setdefault((y, sec), []).append((dim, fuel, v))
+    return fuels
+
+
+def _fuels_gj(g: list[tuple[Any, Any, Any]], tce: dict[str, float]) -> tuple[float, list[str]]:
+    """GJ of a sector-year's fuels, and the fuels that have no tce factor."""
+    gj = 0.0
+    missing = []
+    for dim, fuel, v in g:
+        if dim == "energy":
+            gj += v
+        elif fuel in tce:
+            gj += v * tce[fuel] * TCE_GJ
+        else:
+            missing.append(str(fuel))
+    return gj, missing
+
+
+def _partial_note(sector: str, items: list[tuple[int, float, dict[str, Any]]]) -> dict[str, Any]:
+    """One info flag for the years a sector's fuels cover only part of its energy_total."""
+    items.sort(key=lambda it: it[0])
+    shares = [100 * it[1] for it in items]
+    years = [it[0] for it in items]
+    span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years {years[0]}-{years[-1]}"
+    pct = f"{shares[0]:.3g}%" if len(shares) == 1 else f"{min(shares):.3g}-{max(shares):.3g}%"
+    first = dict(items[0][2])
+    first["year"] = None if len(years) > 1 else years[0]
+    return make_flag(
+        "info",
+        "components",
+        f"the listed fuels cover {pct} of the reported energy_total of sector {sector} "
+        f"({span}); the rest is energy not listed (other fuels, heat, or electricity "
+        "at another tce factor)",
+        **first,
+    )
 
 
 def check_components(
@@ -92,15 +139,7 @@ def check_components(
     tot = tot.loc[(tot["variable"] == "energy_total") & tot["value"].notna()]
     if tot.empty:
         return []
-    e = frame(energy, "fuel")
-    e = e.loc[e["value"].notna()]
-    # the fuel rows of each (year, sector), in table order, looked up once
-    fuels: dict[tuple, list[tuple[Any, Any, Any]]] = {}
-    for y, sec, dim, fuel, v in zip(
-        *(e[c].to_numpy(dtype=object) for c in ("year", "sector", "dimension", "fuel", "value")),
-        strict=True,
-    ):
-        fuels.setdefault((y, sec), []).append((dim, fuel, v))
+    fuels = _fuel_rows(energy)
     flags = []
     skipped: set[str] = set()
     partial: dict[str, list[tuple[int, float, dict[str, Any]]]] = {}
@@ -110,15 +149,7 @@ def check_components(
         g = fuels.get((row["year"], row["sector"]))
         if not g:
             continue
-        gj = 0.0
-        missing = []
-        for dim, fuel, v in g:
-            if dim == "energy":
-                gj += v
-            elif fuel in tce:
-                gj += v * tce[fuel] * TCE_GJ
-            else:
-                missing.append(str(fuel))
+        gj, missing = _fuels_gj(g, tce)
         if missing:
             skipped.update(missing)
             continue
@@ -142,6 +173,7 @@ def check_components(
                     f"the fuels add up to {fmt(gj)} GJ, {gj / total:.3g} times the reported "
                     f"energy_total ({fmt(total)} GJ)",
                     **common,
+                    size=gj - total,
                 )
             )
         elif gj < total * (1 - tolerance):
@@ -149,24 +181,7 @@ def check_components(
                 (int(row["year"]), gj / total, common)
             )
     # partial coverage is common (the total holds energy not listed): one note per sector
-    for sector, items in partial.items():
-        items.sort(key=lambda it: it[0])
-        shares = [100 * it[1] for it in items]
-        years = [it[0] for it in items]
-        span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years {years[0]}-{years[-1]}"
-        pct = f"{shares[0]:.3g}%" if len(shares) == 1 else f"{min(shares):.3g}-{max(shares):.3g}%"
-        first = dict(items[0][2])
-        first["year"] = None if len(years) > 1 else years[0]
-        flags.append(
-            make_flag(
-                "info",
-                "components",
-                f"the listed fuels cover {pct} of the reported energy_total of sector {sector} "
-                f"({span}); the rest is energy not listed (other fuels, heat, or electricity "
-                "at another tce factor)",
-                **first,
-            )
-        )
+    flags += [_partial_note(sector, items) for sector, items in partial.items()]
     if skipped:
         flags.append(
             make_flag(

@@ -1,7 +1,9 @@
 """The quality step over a study: the whole study, or region by region in a panel.
 
 A region is checked, corrected and gap-filled on its own (:func:`quality.assure.assure`);
-its findings carry the region.  In a panel, a region or sector that lacks years at the
+its findings carry the region, and their materiality share is of that region's total.
+The panel total (the sum over the regions that have every year) is checked too: its
+findings carry region ``*`` and shares of the panel's total.  In a panel, a region or sector that lacks years at the
 start or end of the study is *unbalanced*, not wrong: those coverage findings are
 warnings, and every analysis states which cells it used.
 """
@@ -14,10 +16,14 @@ from typing import Any
 import pandas as pd
 
 from carbonpath.quality.assure import QAResult, assure
-from carbonpath.quality.checks import run_checks
+from carbonpath.quality.breaks import check_series_totals, total_series
+from carbonpath.quality.checks import DEFAULTS, run_checks
+from carbonpath.quality.materiality import add_shares, table_typicals
 from carbonpath.quality.settings import QualitySettings
 
-__all__ = ["assure_study", "inventory_flags"]
+__all__ = ["assure_study", "inventory_flags", "panel_total_flags"]
+
+PANEL = "*"
 
 UNBALANCED = (
     " (the panel is unbalanced here: analyses use the years this series has and state "
@@ -90,6 +96,36 @@ def _subset(frame: pd.DataFrame | None, region: str) -> pd.DataFrame | None:
     return frame[frame["region"] == region].drop(columns="region").reset_index(drop=True)
 
 
+def _balanced(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows of the regions that give each variable in every year the panel has it."""
+    d = frame.loc[frame["value"].notna()]
+    years = d.groupby(key)["year"].nunique()
+    have = d.groupby([key, "region"])["year"].nunique()
+    full = have[have.to_numpy() == years.reindex(have.index.get_level_values(0)).to_numpy()]
+    keep = pd.MultiIndex.from_arrays([d[key], d["region"]]).isin(full.index)
+    return d.loc[keep]
+
+
+def panel_total_flags(
+    frame: pd.DataFrame | None, key: str, sectors: pd.DataFrame, config: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Jumps and runs of zeros in the panel total (region ``*``): the sum over the regions
+    that give the variable in every year (so a region that starts late is no jump)."""
+    if frame is None or frame.empty or frame["region"].nunique() < 2:
+        return []
+    d = _balanced(frame, key)
+    if d["region"].nunique() < 2:
+        return []
+    whole = d.drop(columns="region")
+    cfg = {**DEFAULTS, **config}
+    series = (s for s in total_series(whole, key, sectors) if s[0] == "*")
+    flags = check_series_totals(series, cfg)
+    add_shares(flags, table_typicals([(whole, key)], sectors))
+    for f in flags:
+        f["message"] = f"panel total ({d['region'].nunique()} regions): {f['message']}"
+    return _tag(flags, PANEL)
+
+
 def assure_study(
     energy: pd.DataFrame | None,
     economy: pd.DataFrame,
@@ -120,6 +156,12 @@ def assure_study(
         out.flags += _tag(qa.flags, region)
         out.corrections += _tag(qa.corrections, region)
         out.filled += _tag(qa.filled, region)
+    if "totals" not in settings.quality.skip:
+        cfg = settings.quality.model_dump()
+        for frames, key in ((out.energy, "fuel"), (out.economy, "variable")):
+            if frames:
+                joined_frame = pd.concat(frames, ignore_index=True)
+                out.flags += panel_total_flags(joined_frame, key, sectors, cfg)
     blocking = [f for f in out.flags if f["severity"] == "error" and not f.get("resolved")]
 
     def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -163,9 +205,19 @@ def inventory_flags(
             config=quality.model_dump(),
             sectors=sectors,
         )
+        add_shares(
+            found, table_typicals([(frame.rename(columns={"co2_t": "value"}), "fuel")], sectors)
+        )
         for f in found:
             if f["severity"] == "error":
                 f["severity"] = "warning"
                 f["message"] += " (inventory data: reported, not blocking)"
         flags += found if region is None else _tag(found, region)
+    if regions is not None and "totals" not in quality.skip:
+        flags += panel_total_flags(
+            inventory.rename(columns={"co2_t": "value"}).assign(unit="t", dimension="mass"),
+            "fuel",
+            sectors,
+            quality.model_dump(),
+        )
     return flags
