@@ -93,6 +93,7 @@ def _register_all() -> None:
         "weights_cmd",
         "ridge_cmd",
         "import_ceads_cmd",
+        "serve_cmd",
     ):
         try:
             module = import_module(f"carbonpath.cli.{name}")

@@ -78,8 +78,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _too_large(request: Request, exc: Exception) -> Response:
     limit = request.app.state.cp.limits.request
+    from carbonpath.serve.uploads import size_text
+
     return PlainTextResponse(
-        f"refused: the upload is larger than the limit of {limit // (1024 * 1024)} MB "
+        f"refused: the upload is larger than the limit of {size_text(limit)} "
         "for one request; fix: send fewer or smaller files\n",
         status_code=413,
     )

@@ -89,10 +89,16 @@ def batch_dir(ws: Workspace, kind: str, batch: str) -> Path:
     return path
 
 
+def size_text(n: int) -> str:
+    """A byte count as people read it: whole MB, else whole KB."""
+    mb = 1024 * 1024
+    return f"{n // mb} MB" if n >= mb else f"{max(n // 1024, 1)} KB"
+
+
 def _too_large(up: Upload, limit: int) -> str:
     return (
         f"{safe_upload_name(up.filename)}: is larger than the upload limit of "
-        f"{limit // (1024 * 1024)} MB; fix: check that this is the right file"
+        f"{size_text(limit)}; fix: check that this is the right file"
     )
 
 
