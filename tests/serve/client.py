@@ -93,10 +93,10 @@ def forms(page: str) -> list[PageForm]:
     return p.forms
 
 
-def form(page: str, action: str) -> PageForm:
-    """The form of the page posting to ``action``."""
+def form(page: str, action: str, method: str = "post") -> PageForm:
+    """The form of the page sending to ``action`` with ``method``."""
     for f in forms(page):
-        if f.action == action:
+        if f.action == action and f.method == method:
             return f
     raise AssertionError(f"no form posting to {action}: {[f.action for f in forms(page)]}")
 

@@ -56,7 +56,7 @@ def _manifest(out: Path) -> list[str]:
         manifest = read_manifest(out)
     except InputError:
         return []
-    return [str(f["path"]) for f in (manifest or {}).get("files", [])]
+    return sorted(str(p) for p in (manifest or {}).get("files", {}))
 
 
 async def run_page(request: Request) -> Response:
