@@ -8,6 +8,8 @@ sectors (the reference row is not added to its own members)::
 
     share = |value| / sum(|value of variable v, year t, member sectors|)
 
+A finding on the reference or region-level row concerns a total itself: its share is 1.
+
 Findings are ranked: errors that stop a run first, then by share (largest first),
 then by severity; findings below ``min_share`` are summarised, not listed one by one.
 """
@@ -57,12 +59,17 @@ def _totals(study: Any) -> dict[tuple[str, int, str], float]:
     return out
 
 
-def _share(flag: dict[str, Any], totals: dict[tuple[str, int, str], float]) -> float | None:
+def _share(
+    flag: dict[str, Any], totals: dict[tuple[str, int, str], float], members: set[str]
+) -> float | None:
     if isinstance(flag.get("share"), int | float):
         return float(flag["share"])
     value, year, variable = flag.get("value"), flag.get("year"), flag.get("variable")
     if value is None or year is None or not variable:
         return None
+    if members and str(flag.get("sector") or "") not in members:
+        # the reference or region row is a total itself: a finding on it concerns all of it
+        return 1.0 if float(value) != 0 else None
     total = totals.get((str(flag.get("region") or ""), int(year), str(variable)))
     if not total or not math.isfinite(total):
         return None
@@ -86,13 +93,12 @@ def _is_blocking(flag: dict[str, Any]) -> bool:
 def rank(study: Any, study_name: str, files: list[str]) -> list[Finding]:
     """The study's findings, most material first (see the module docstring)."""
     totals = _totals(study)
+    members = {str(m) for m in study.members}
     found = []
     for i, flag in enumerate(study.flags):
-        found.append(
-            Finding(
-                i, flag, _share(flag, totals), _is_blocking(flag), row_link(study_name, flag, files)
-            )
-        )
+        share = _share(flag, totals, members)
+        link = row_link(study_name, flag, files)
+        found.append(Finding(i, flag, share, _is_blocking(flag), link))
 
     def key(f: Finding) -> tuple[int, float, int, int]:
         return (

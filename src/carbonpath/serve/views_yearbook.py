@@ -174,7 +174,13 @@ def _context(view: StudyView, folder: Path, q: Any) -> dict[str, Any]:
     columns, labels = _labels(rows, lay)
     width = max((len(r) for r in rows[:PREVIEW_ROWS]), default=0)
     preview = [(i + 1, (r + [""] * width)[:width]) for i, r in enumerate(rows[:PREVIEW_ROWS])]
-    sectors = [] if view.study is None else view.study.sectors["code"].astype(str).tolist()
+    st = view.study
+    sectors = [] if st is None else st.sectors["code"].astype(str).tolist()
+    names = (
+        []
+        if st is None
+        else sorted({*map(str, st.energy["fuel"]), *map(str, st.economy["variable"])})
+    )
     return {
         "book": book,
         "sheets": sheets,
@@ -185,6 +191,7 @@ def _context(view: StudyView, folder: Path, q: Any) -> dict[str, Any]:
         "columns": columns,
         "labels": labels,
         "sector_codes": sectors,
+        "known_names": names,
     }
 
 
