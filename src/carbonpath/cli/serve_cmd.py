@@ -88,6 +88,8 @@ def serve(workspace: Path | None, host: str, port: int, echo: bool = True) -> No
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shut down cleanly, then passes Ctrl-C on
+        pass
     finally:
         sock.close()
     if echo:
