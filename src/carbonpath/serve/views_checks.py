@@ -32,6 +32,20 @@ def _min_share(request: Request) -> float:
     return value if 0 <= value <= 1 else DEFAULT_MIN_SHARE
 
 
+#: study name -> (the loaded study, its table files, its ranked findings): ranking reads
+#: every table, so it is done once per load of the study
+_RANKED: dict[str, tuple[Any, list[str], list[findings.Finding]]] = {}
+
+
+def _ranked(view: StudyView, files: list[str]) -> list[findings.Finding]:
+    hit = _RANKED.get(view.name)
+    if hit is not None and hit[0] is view.study and hit[1] == files:
+        return hit[2]
+    ranked = findings.rank(view.study, view.name, files)
+    _RANKED[view.name] = (view.study, files, ranked)
+    return ranked
+
+
 def _page(
     request: Request,
     view: StudyView,
@@ -46,7 +60,7 @@ def _page(
     ctx: dict[str, Any] = {"listed": [], "small": [], "counts": [], "min_share": 0.0}
     if view.study is not None:
         files = state.workspace.study_files(view.name)
-        ranked = findings.rank(view.study, view.name, files)
+        ranked = _ranked(view, files)
         min_share = _min_share(request)
         listed, small = findings.split(ranked, min_share)
         ctx = {

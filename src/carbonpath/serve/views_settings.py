@@ -70,9 +70,12 @@ def _page(
 
 
 def _current(view: StudyView) -> dict[str, Any]:
+    """study.toml as plain data (read like any input; the forms show these values)."""
+    from carbonpath.io.toml import parse_toml
+
     try:
-        return plain(parse_document(view.folder))
-    except (InputError, tomllib.TOMLDecodeError):
+        return parse_toml(view.folder / "study.toml", root=view.folder)
+    except (InputError, OSError, tomllib.TOMLDecodeError):
         return {}
 
 
