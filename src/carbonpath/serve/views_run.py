@@ -121,6 +121,7 @@ async def report_page(request: Request) -> Response:
         files=files,
         downloads=[(f, what) for f, what in DOWNLOADS.items() if f in files],
         figures=figures,
+        docx_known="docx" in _formats(),
         summary=await run_in_threadpool(_summary, out) if files else [],
         out=str(out),
     )
@@ -155,6 +156,12 @@ async def output_file(request: Request) -> Response:
         filename=path.name if attach else None,
         content_disposition_type="attachment" if attach else "inline",
     )
+
+
+def _formats() -> tuple[str, ...]:
+    from carbonpath.study.core_settings import REPORT_FORMATS
+
+    return tuple(REPORT_FORMATS)
 
 
 def _zip(out: Path, files: list[str], prefix: str) -> bytes:
