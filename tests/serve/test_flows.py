@@ -224,6 +224,21 @@ def test_run_report_and_downloads(example: App) -> None:
         ]
 
 
+def test_stopping_the_server_cancels_a_run_and_keeps_the_last_output(example: App) -> None:
+    out = example.workspace / "reports" / "bj"
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert before  # the previous test's output
+    r = example.post("/s/bj/run", data={"_csrf": example.csrf})
+    assert r.status_code == 200
+    example.http.app.state.runs.shutdown()  # what Ctrl-C does (the app's lifespan end)
+    status = example.get("/s/bj/run/status").json()
+    assert status["state"] == "cancelled"
+    assert status["message"] == "the server stopped; the previous output is kept"
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["bj"]  # no temporary folder left
+
+
 def _upload_files(app: App, files: dict[str, Path], **data: str):
     sent = {role: (p.name, p.read_bytes(), "text/csv") for role, p in files.items()}
     return app.post("/new/files", data={"_csrf": app.csrf, **data}, files=sent)
