@@ -51,27 +51,47 @@ def test_table_page_shows_the_file_with_its_line_numbers(example: App) -> None:
     assert cells == lines[325].split(",")
 
 
+def _listed(page: str) -> list[tuple[int, bool, float | None]]:
+    """(finding index, corrected, share) of each finding on the checks page, in order."""
+    out = []
+    for cls, i, body in re.findall(
+        r'<li class="finding sev-\w+( resolved)?" id="f(\d+)">(.*?)</li>', page, re.S
+    ):
+        m = re.search(r'<span class="share"[^>]*>([0-9.e+-]+) % of the total</span>', body)
+        out.append((int(i), bool(cls), float(m.group(1)) / 100 if m else None))
+    return out
+
+
 def test_findings_ranked_by_materiality_and_linked_to_their_rows(example: App) -> None:
     page = example.get("/s/bj/checks?min=0").text
     study = load_study(example.workspace / "bj")
-    shown = [int(i) for i in re.findall(r'<li class="finding[^"]*" id="f(\d+)">', page)]
-    assert sorted(shown) == list(range(len(study.flags)))
-    shares = [
-        float(s) / 100
-        for s in re.findall(r'<span class="share"[^>]*>([0-9.e+-]+) % of the total</span>', page)
-    ]
-    assert shares == sorted(shares, reverse=True) and shares
-    # hand calculation of the largest share: the flagged value over the total of its
-    # variable, year (and region) across the member sectors
-    first = study.flags[shown[0]]
-    eco = study.economy if first["variable"] in set(study.economy["variable"]) else None
-    frame = eco if eco is not None else study.energy.rename(columns={"fuel": "variable"})
+    listed = _listed(page)
+    assert sorted(i for i, _c, _s in listed) == list(range(len(study.flags)))
+    assert not study.blocking
+    # the open findings first, most material first; then the corrected ones
+    corrected = [c for _i, c, _s in listed]
+    assert corrected == sorted(corrected) and any(corrected) and not all(corrected)
+    open_shares = [s for _i, c, s in listed if not c and s is not None]
+    assert open_shares == sorted(open_shares, reverse=True)
+    members = set(study.members)
+    for i, _c, share in listed:
+        flag = study.flags[i]
+        if share is None or flag["sector"] in members:
+            continue
+        assert share == 1.0  # the reference or region row is a total itself
+    # hand calculation of the largest share on a member sector: the flagged value over
+    # the total of its variable or fuel in that year across the member sectors
+    i, _c, share = next(x for x in listed if not x[1] and study.flags[x[0]]["sector"] in members)
+    first = study.flags[i]
+    frame = study.energy.rename(columns={"fuel": "variable"})
+    if first["variable"] in set(study.economy["variable"]):
+        frame = study.economy
     m = frame[
         (frame["year"] == first["year"])
         & (frame["variable"] == first["variable"])
-        & frame["sector"].isin(study.members)
+        & frame["sector"].isin(members)
     ]
-    assert shares[0] == pytest.approx(abs(first["value"]) / m["value"].abs().sum(), rel=2e-3)
+    assert share == pytest.approx(abs(first["value"]) / m["value"].abs().sum(), rel=2e-3)
     assert f'href="/s/bj/table/{first["file"]}?line={first["line"]}#L{first["line"]}"' in page
 
 

@@ -10,8 +10,8 @@ sectors (the reference row is not added to its own members)::
 
 A finding on the reference or region-level row concerns a total itself: its share is 1.
 
-Findings are ranked: errors that stop a run first, then by share (largest first),
-then by severity; findings below ``min_share`` are summarised, not listed one by one.
+Findings are ranked: errors that stop a run first, then the open findings, then those
+already corrected; within each, by share (largest first), then by severity; findings below ``min_share`` are summarised, not listed one by one.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def rank(study: Any, study_name: str, files: list[str]) -> list[Finding]:
 
     def key(f: Finding) -> tuple[int, float, int, int]:
         return (
-            0 if f.blocking else 1,
+            0 if f.blocking else 2 if f.flag.get("resolved") else 1,
             -(f.share if f.share is not None else -1.0),
             SEVERITY.get(f.severity, 3),
             f.index,
