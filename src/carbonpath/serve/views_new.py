@@ -69,7 +69,7 @@ def _files_form(
         errors=errors or {},
         values=values,
         roles=list(uploads.ROLES),
-        limit_mb=state.limits.file // (1024 * 1024),
+        limit_mb=uploads.size_text(state.limits.file),
     )
 
 
@@ -175,7 +175,7 @@ def _stage_ceads(state: AppState, form: Form) -> tuple[str | None, str | None]:
 async def new_ceads(request: Request) -> Response:
     """GET: the upload form; POST: keep the workbooks, then choose the province."""
     state = _state(request)
-    limit_mb = state.limits.file // (1024 * 1024)
+    limit_mb = uploads.size_text(state.limits.file)
     if request.method == "GET":
         return state.render(request, "new_ceads.html", limit_mb=limit_mb)
     form = await state.form(request, files=True)

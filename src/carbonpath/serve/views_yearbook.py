@@ -45,7 +45,7 @@ async def upload(request: Request) -> Response:
     state = _state(request)
     name = request.path_params["study"]
     view = await run_in_threadpool(state.view, name)
-    limit_mb = state.limits.file // (1024 * 1024)
+    limit_mb = uploads.size_text(state.limits.file)
     if request.method == "GET":
         return state.render(
             request, "yearbook_upload.html", study=view, page="overview", limit_mb=limit_mb
