@@ -94,6 +94,7 @@ def _register_all() -> None:
         "ridge_cmd",
         "import_ceads_cmd",
         "import_table_cmd",
+        "serve_cmd",
     ):
         try:
             module = import_module(f"carbonpath.cli.{name}")
