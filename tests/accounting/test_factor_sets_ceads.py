@@ -234,3 +234,45 @@ def test_cn_provincial_set_is_unchanged():
     assert fs.fuels == ("coal", "gasoline", "kerosene", "diesel", "fuel_oil", "lpg", "natural_gas")
     with pytest.raises(InputError, match="raw_coal"):
         compute_emissions(_activity([(2020, "31", "raw_coal", 1.0, "t")]), fs)
+
+
+def test_accounting_step_runs_on_ceads_fuels_with_ipcc_2006():
+    """The whole accounting step on a study in CEADs fuels: emissions by hand; fuels
+    without a shipped range get the stated 5% default factor uncertainty."""
+    from carbonpath.accounting.uncertainty_study import factor_uncertainty
+
+    from .small_study import SECTORS, economy_table, run_accounting
+
+    rows = [
+        (2020, "26", "raw_coal", 100.0, "t"),
+        (2020, "27", "briquettes", 10.0, "t"),
+        (2020, "35", "coke_oven_gas", 50_000.0, "m3"),
+        (2020, "C", "cleaned_coal", 1000.0, "t"),
+        (2021, "26", "raw_coal", 80.0, "t"),
+        (2021, "27", "diesel_oil", 12.0, "t"),
+        (2021, "35", "other_petroleum_products", 5.0, "t"),
+        (2021, "C", "cleaned_coal", 900.0, "t"),
+    ]
+    energy = _activity(rows)
+    energy["dimension"] = energy["unit"].map({"t": "mass", "m3": "volume"})
+    config = {"factor_set": "ipcc-2006", "uncertainty": {"draws": 500}}
+    res = run_accounting(energy, economy_table(), SECTORS, config, seed=7)
+    got = res.to_frame().set_index(["year", "sector", "fuel"])["co2_t"]
+    hand = {
+        (2020, "26", "raw_coal"): 100 * 25.8 * 25.8 / 1000 * 44 / 12,
+        (2020, "27", "briquettes"): 10 * 20.7 * 26.6 / 1000 * 44 / 12,
+        (2020, "35", "coke_oven_gas"): 50_000 * 17_981 / 1e6 * 12.1 / 1000 * 44 / 12,
+        (2020, "C", "cleaned_coal"): 1000 * 28.2 * 25.8 / 1000 * 44 / 12,
+        (2021, "26", "raw_coal"): 80 * 25.8 * 25.8 / 1000 * 44 / 12,
+        (2021, "27", "diesel_oil"): 12 * 43.0 * 20.2 / 1000 * 44 / 12,
+        (2021, "35", "other_petroleum_products"): 5 * 40.2 * 20.0 / 1000 * 44 / 12,
+        (2021, "C", "cleaned_coal"): 900 * 28.2 * 25.8 / 1000 * 44 / 12,
+    }
+    for key, value in hand.items():
+        assert got[key] == pytest.approx(value, rel=1e-9), key
+    u, info = factor_uncertainty(["briquettes", "raw_coal"], FS, None)
+    assert u["briquettes"] == pytest.approx(0.05)
+    # raw coal: product rule over the other bituminous coal bounds (Tables 1.2 and 1.3)
+    u_ncv, u_cc = (30.5 - 19.9) / 2 / 25.8, (27.2 - 24.4) / 2 / 25.8
+    assert u["raw_coal"] == pytest.approx((u_ncv**2 + u_cc**2) ** 0.5, rel=1e-12)
+    assert "default" in info.set_index("fuel").loc["briquettes", "source"]
