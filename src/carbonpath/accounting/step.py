@@ -33,7 +33,7 @@ from carbonpath.accounting.settings import AccountingSettings, Scope2Settings
 from carbonpath.accounting.uncertainty_study import study_uncertainty
 from carbonpath.core.errors import InputError
 
-__all__ = ["run"]
+__all__ = ["run", "run_one"]
 
 INTENSITY_UNIT = "t CO2 per 100 million yuan of output value"
 INVENTORY_MISSING = (
@@ -174,8 +174,25 @@ def run(
 
     ``factors``: the resolved factor set (``resolve_factor_set(settings.factor_set,
     study.factors_override)``); ``seed``: of the Monte Carlo draws (default the study's).
+    A panel study (``study.is_panel``) is accounted region by region
+    (:func:`carbonpath.accounting.panel_step.run_panel`).
     """
     seed = int(study.seed if seed is None else seed)
+    if getattr(study, "is_panel", False):
+        from carbonpath.accounting.panel_step import run_panel
+
+        return run_panel(study, settings, factors=factors, seed=seed, run_one=run_one)
+    return run_one(study, settings, factors=factors, seed=seed)
+
+
+def run_one(
+    study: Any,
+    settings: AccountingSettings,
+    *,
+    factors: FactorSet,
+    seed: int,
+) -> EmissionsResults:
+    """The accounting of one region (the tables of ``study`` have no region column)."""
     mode = settings.source or ("energy" if study.energy is not None else "inventory")
     roles = SectorRoles.of(study.sectors)
     corrections = list(getattr(study, "corrections", []) or [])
