@@ -104,10 +104,31 @@ def _skip_index(study: StudyData) -> str | None:
     return None
 
 
+def _sum_of_regions(resolver: Resolver) -> Callable[[str, str], pd.Series]:
+    """``resolve(variable, scope)`` reading a scope without a region part as the sum of
+    all regions (``modern`` -> ``*:modern``): the time series of a panel study."""
+    from carbonpath.core.scopes import parse_scope
+
+    def resolve(variable: str, scope: str) -> pd.Series:
+        parsed = parse_scope(scope)
+        return resolver(variable, scope if parsed.crosses_regions else f"*:{scope}")
+
+    return resolve
+
+
+def _region_resolvers(ctx: RunContext) -> dict[str, Any] | None:
+    """Each region's resolver in a panel study (None in a one-region study)."""
+    if not ctx.study.is_panel:
+        return None
+    return {code: ctx.resolver.for_region(code) for code in ctx.resolver.regions}
+
+
 def _run_index(ctx: RunContext) -> Any:
     from carbonpath.index.step import run
 
-    return run(ctx.study, ctx.study.settings.index, resolver=ctx.resolver)
+    units = _region_resolvers(ctx)
+    resolver = _sum_of_regions(ctx.resolver) if units is not None else ctx.resolver
+    return run(ctx.study, ctx.study.settings.index, resolver=resolver, units=units)
 
 
 def _skip_stirpat(study: StudyData) -> str | None:
