@@ -140,7 +140,9 @@ def _skip_stirpat(study: StudyData) -> str | None:
 def _run_stirpat(ctx: RunContext) -> Any:
     from carbonpath.stirpat.step import run
 
-    return run(ctx.study, ctx.study.settings.stirpat, resolver=ctx.resolver)
+    units = _region_resolvers(ctx)
+    resolver = _sum_of_regions(ctx.resolver) if units is not None else ctx.resolver
+    return run(ctx.study, ctx.study.settings.stirpat, resolver=resolver, units=units)
 
 
 def _member_output(study: StudyData) -> pd.DataFrame:
