@@ -113,6 +113,7 @@ def _sum_of_regions(resolver: Resolver) -> Callable[[str, str], pd.Series]:
         parsed = parse_scope(scope)
         return resolver(variable, scope if parsed.crosses_regions else f"*:{scope}")
 
+    resolve.currency = resolver.currency  # type: ignore[attr-defined]
     return resolve
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.evaluate import check_currencies
 from carbonpath.core.units import TCE_GJ
 from carbonpath.stirpat.cointegration import engle_granger
 from carbonpath.stirpat.design import validate_design
@@ -285,6 +286,21 @@ def _series_coverage(label: str, years: list[int], used: list[int], dropped) -> 
     )
 
 
+def _check_currencies(settings: StirpatSettings, resolver: Resolver) -> None:
+    """A ratio term whose two variables are in different currencies is an error."""
+    currency_of = getattr(resolver, "currency", None)
+    terms = {"response": settings.response} | {
+        f"regressors.{nm}": t for nm, t in settings.regressors.items()
+    }
+    for key, term in terms.items():
+        try:
+            check_currencies(term.parts(), currency_of, f"term '{term.text}'")
+        except InputError as exc:
+            raise StudyError(
+                exc.message, file="study.toml", key=f"stirpat.{key}", fix=exc.fix
+            ) from None
+
+
 def _run_regions(settings: StirpatSettings, units, years: list[int], seed: int):
     if units is None:
         raise StudyError(
@@ -328,6 +344,7 @@ def run(
     ``panel`` is on or the unit is "sector".
     """
     years = [int(y) for y in study.years]
+    _check_currencies(settings, resolver)
     unit = settings.effective_unit(units is not None)
     if unit == "region":
         return _run_regions(settings, units, years, int(study.seed))
