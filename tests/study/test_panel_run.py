@@ -102,7 +102,7 @@ def test_every_analysis_runs_and_states_coverage(run):
     for name in ("emissions_coverage_dropped", "stirpat_coverage_dropped", "index_panel_dropped"):
         assert len(tables[name]) == 2
     assert res.index.settings.unit == "region" and res.stirpat.unit == "region"
-    assert "lnA = ln(GDP of the whole region of each region" in res.stirpat.glossary[2]
+    assert res.stirpat.glossary[2] == "lnA = ln(GDP of each region / population of each region)"
 
 
 def _reference_frame(folder: Path, res) -> pd.DataFrame:

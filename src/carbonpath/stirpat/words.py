@@ -40,6 +40,9 @@ def _part_words(variable: str, scope: str, per_region: bool) -> str:
         parsed = parse_scope(scope)
     except InputError:
         return f"{var}[{scope}]"
+    whole = parsed.sector in ("region", ALL)
+    if whole and per_region and not parsed.crosses_regions:
+        return f"{var} of each region"
     words = f"{var} {_sector_words(parsed.sector)}"
     if parsed.region_group is not None:
         return f"{words}, summed over region group {parsed.region_group}"
