@@ -226,3 +226,12 @@ def test_outputs_write_in_every_format(run, tmp_path):
     _, res = run
     out = res.write(tmp_path / "out", formats=["json", "csv", "xlsx", "html", "figures"])
     assert (out / "results.json").is_file()
+
+
+def test_panel_run_is_deterministic(run):
+    folder, res = run
+    again = load_study(folder).run(only=["emissions", "index", "stirpat"])
+    first = res.to_dict()
+    second = again.to_dict()
+    for section in ("emissions", "index", "stirpat"):
+        assert first[section] == second[section]
