@@ -5,7 +5,7 @@ Builds, in a temporary folder, an energy study of 31 regions x 40 sectors x 20 f
 through factors.csv), with output value, employment, region-level GDP (USD) and
 population, a 3-indicator index over regions and a 3-regressor STIRPAT over regions;
 then times ``carbonpath run <study> --out <tmp> --formats json`` in a child process:
-wall time and the child's peak resident memory (``ru_maxrss``).  Every step runs
+wall time, CPU time and the child's peak resident memory (``ru_maxrss``).  Every step runs
 (emissions with the IPCC uncertainty per region, index, STIRPAT); decomposition,
 targets and scenarios are skipped for panel studies until they are region-aware.
 
@@ -134,15 +134,16 @@ def write_study(folder: Path, regions: int, sectors: int, years: int, draws: int
     return n
 
 
-def time_run(study: Path, out: Path) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS of the child in MB, exit code) of ``carbonpath run``."""
+def time_run(study: Path, out: Path) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds (user + system), peak RSS in MB, exit code) of the
+    child ``carbonpath run``."""
     cmd = [sys.executable, "-m", "carbonpath", "run", str(study), "--out", str(out),
            "--formats", "json", "-q"]  # fmt: skip
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, check=False, env=os.environ.copy())
     wall = time.perf_counter() - t0
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, rss_kb / 1024.0, proc.returncode
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, proc.returncode
 
 
 def main() -> int:
@@ -159,14 +160,17 @@ def main() -> int:
         t0 = time.perf_counter()
         rows = write_study(study, args.regions, args.sectors, args.years, args.draws)
         t_write = time.perf_counter() - t0
-        wall, rss, rc = time_run(study, Path(tmp) / "out")
+        wall, cpu, rss, rc = time_run(study, Path(tmp) / "out")
         size = sum(p.stat().st_size for p in study.iterdir()) / 1e6
         print(
             f"panel study {args.regions} regions x {args.sectors} sectors x 20 fuels x "
             f"{args.years} years: {rows:,} energy rows, {size:.1f} MB of CSV "
             f"(written in {t_write:.1f} s); uncertainty draws {args.draws}"
         )
-        print(f"carbonpath run --formats json: exit {rc}, wall {wall:.1f} s, peak RSS {rss:.0f} MB")
+        print(
+            f"carbonpath run --formats json: exit {rc}, wall {wall:.1f} s, CPU {cpu:.1f} s, "
+            f"peak RSS {rss:.0f} MB (load average {os.getloadavg()[0]:.1f} at the end)"
+        )
         return rc
 
 

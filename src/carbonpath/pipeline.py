@@ -313,12 +313,13 @@ def _study_meta(study: StudyData) -> dict[str, Any]:
 
 
 def _data(study: StudyData) -> dict[str, Any]:
-    """The study's input data after quality assurance (canonical units), for the report."""
-    cols = ["year", "sector", "variable", "value", "unit", "filled", "corrected"]
+    """The study's input data after quality assurance (canonical units), for the report
+    (with the region of each row in a panel study)."""
+    cols = ["region", "year", "sector", "variable", "value", "unit", "filled", "corrected"]
     economy = study.economy[[c for c in cols if c in study.economy.columns]]
     out: dict[str, Any] = {"economy": economy.to_dict(orient="records")}
     if study.energy is not None:
-        ecols = ["year", "sector", "fuel", "value", "unit", "filled", "corrected"]
+        ecols = ["region", "year", "sector", "fuel", "value", "unit", "filled", "corrected"]
         energy = study.energy[[c for c in ecols if c in study.energy.columns]]
         out["energy"] = energy.to_dict(orient="records")
     return out
