@@ -79,3 +79,38 @@ def test_sum_of_regions_and_ranks_by_hand(panel):
     intensity = year.set_index("region")["intensity_t_per_1e8_yuan"]
     expected = pd.Series(np.argsort(np.argsort(-intensity.to_numpy())) + 1, index=intensity.index)
     assert year.set_index("region")["rank_intensity"].astype(int).equals(expected)
+
+
+def _region_level_study(folder: Path) -> Path:
+    """A country panel without sectors: 3 countries x 6 years, CO2 from two fuels."""
+    folder.mkdir(parents=True)
+    (folder / "regions.csv").write_text("code,name\nDZA,Algeria\nBRA,Brazil\nCHN,China\n")
+    (folder / "study.toml").write_text(
+        'title = "Countries"\nregion = "Three countries"\nyears = [2000, 2005]\n'
+        '[accounting]\nfactor_set = "ipcc-2006"\n[accounting.uncertainty]\ndraws = 200\n'
+    )
+    energy, economy = ["region,year,fuel,value,unit"], ["region,year,variable,value,unit"]
+    for i, code in enumerate(["DZA", "BRA", "CHN"]):
+        for y in range(2000, 2006):
+            energy.append(f"{code},{y},coal,{1000 * (i + 1) + 10 * (y - 2000)},t")
+            energy.append(f"{code},{y},diesel,{500 + 5 * i + (y - 2000) ** 2},t")
+            economy.append(f"{code},{y},gdp,{100 + 10 * i + y - 2000},billion USD")
+    (folder / "energy.csv").write_text("\n".join(energy) + "\n")
+    (folder / "economy.csv").write_text("\n".join(economy) + "\n")
+    return folder
+
+
+def test_region_level_panel_is_accounted_per_region(tmp_path):
+    """No sectors.csv: each region's rows are its whole economy (one member, code "")."""
+    res = load_study(_region_level_study(tmp_path / "countries")).run(only=["emissions"])
+    e = res.emissions
+    by_fuel = e.by_fuel.pivot_table(index=["region", "year"], values="co2_t", aggfunc="sum")
+    total = e.total.set_index(["region", "year"])["co2_t"]
+    np.testing.assert_allclose(total.loc[by_fuel.index], by_fuel["co2_t"], rtol=1e-12)
+    assert set(e.by_region["region"]) == {"DZA", "BRA", "CHN"}
+    assert e.coverage.balanced
+    # IPCC 2006 coal: NCV 25.8 GJ/t x 25.8 kg C/GJ x oxidation 1 x 44/12, by hand
+    coal = e.by_fuel.query("region == 'BRA' and year == 2003 and fuel == 'coal'")["co2_t"]
+    assert coal.iloc[0] == pytest.approx(2030 * 25.8 * 25.8 * 44 / 12 / 1000, rel=1e-12)
+    sums = e.sum_of_regions.query("scope == 'modern'").set_index("year")["co2_t"]
+    np.testing.assert_allclose(sums, total.groupby(level="year").sum(), rtol=1e-12)

@@ -66,6 +66,18 @@ def _with_origin(table: pd.DataFrame | None, corrections: list[dict[str, Any]], 
     return out
 
 
+#: the one "sector" of a region-level study (no sectors.csv): the whole region
+WHOLE_REGION = pd.DataFrame(
+    {"code": [""], "name": ["whole region"], "group": ["region"], "role": ["member"]}
+)
+
+
+def _sectors(sectors: pd.DataFrame) -> pd.DataFrame:
+    """The sectors; a region-level study (none) is accounted as one member, the
+    region-level rows (sector ``""``)."""
+    return WHOLE_REGION if sectors.empty else sectors
+
+
 def _input_rows(table: pd.DataFrame, value: str = "value") -> pd.DataFrame:
     """``year, sector, fuel, value, unit, file, line`` of an input table."""
     out = pd.DataFrame({c: table[c] for c in _ROW_COLUMNS if c in table.columns})
@@ -194,7 +206,7 @@ def run_one(
 ) -> EmissionsResults:
     """The accounting of one region (the tables of ``study`` have no region column)."""
     mode = settings.source or ("energy" if study.energy is not None else "inventory")
-    roles = SectorRoles.of(study.sectors)
+    roles = SectorRoles.of(_sectors(study.sectors))
     corrections = list(getattr(study, "corrections", []) or [])
     energy = _with_origin(study.energy, corrections, "fuel")
     economy = _with_origin(study.economy, corrections, "variable")
