@@ -104,10 +104,32 @@ def _skip_index(study: StudyData) -> str | None:
     return None
 
 
+def _sum_of_regions(resolver: Resolver) -> Callable[[str, str], pd.Series]:
+    """``resolve(variable, scope)`` reading a scope without a region part as the sum of
+    all regions (``modern`` -> ``*:modern``): the time series of a panel study."""
+    from carbonpath.core.scopes import parse_scope
+
+    def resolve(variable: str, scope: str) -> pd.Series:
+        parsed = parse_scope(scope)
+        return resolver(variable, scope if parsed.crosses_regions else f"*:{scope}")
+
+    resolve.currency = resolver.currency  # type: ignore[attr-defined]
+    return resolve
+
+
+def _region_resolvers(ctx: RunContext) -> dict[str, Any] | None:
+    """Each region's resolver in a panel study (None in a one-region study)."""
+    if not ctx.study.is_panel:
+        return None
+    return {code: ctx.resolver.for_region(code) for code in ctx.resolver.regions}
+
+
 def _run_index(ctx: RunContext) -> Any:
     from carbonpath.index.step import run
 
-    return run(ctx.study, ctx.study.settings.index, resolver=ctx.resolver)
+    units = _region_resolvers(ctx)
+    resolver = _sum_of_regions(ctx.resolver) if units is not None else ctx.resolver
+    return run(ctx.study, ctx.study.settings.index, resolver=resolver, units=units)
 
 
 def _skip_stirpat(study: StudyData) -> str | None:
@@ -119,7 +141,9 @@ def _skip_stirpat(study: StudyData) -> str | None:
 def _run_stirpat(ctx: RunContext) -> Any:
     from carbonpath.stirpat.step import run
 
-    return run(ctx.study, ctx.study.settings.stirpat, resolver=ctx.resolver)
+    units = _region_resolvers(ctx)
+    resolver = _sum_of_regions(ctx.resolver) if units is not None else ctx.resolver
+    return run(ctx.study, ctx.study.settings.stirpat, resolver=resolver, units=units)
 
 
 def _member_output(study: StudyData) -> pd.DataFrame:
@@ -128,7 +152,13 @@ def _member_output(study: StudyData) -> pd.DataFrame:
     return member_output(study.economy, study.members, study.years)
 
 
+#: why a step that is not region-aware yet is skipped in a panel study
+PANEL_NOT_YET = "not yet available for panel studies"
+
+
 def _skip_decomposition(study: StudyData) -> str | None:
+    if study.is_panel:
+        return PANEL_NOT_YET
     if study.settings.decomposition.identity.kind != "sectoral":
         return None
     if _member_output(study)["value"].notna().sum() == 0:
@@ -154,6 +184,8 @@ def _run_decomposition(ctx: RunContext) -> Any:
 
 
 def _skip_targets(study: StudyData) -> str | None:
+    if study.is_panel:
+        return PANEL_NOT_YET
     return None if study.settings.targets.targets else "study.toml declares no [[targets]]"
 
 
@@ -166,6 +198,8 @@ def _run_targets(ctx: RunContext) -> Any:
 
 
 def _skip_scenarios(study: StudyData) -> str | None:
+    if study.is_panel:
+        return PANEL_NOT_YET
     return _skip_stirpat(study) and "scenarios need the STIRPAT model ([stirpat])"
 
 
@@ -279,12 +313,13 @@ def _study_meta(study: StudyData) -> dict[str, Any]:
 
 
 def _data(study: StudyData) -> dict[str, Any]:
-    """The study's input data after quality assurance (canonical units), for the report."""
-    cols = ["year", "sector", "variable", "value", "unit", "filled", "corrected"]
+    """The study's input data after quality assurance (canonical units), for the report
+    (with the region of each row in a panel study)."""
+    cols = ["region", "year", "sector", "variable", "value", "unit", "filled", "corrected"]
     economy = study.economy[[c for c in cols if c in study.economy.columns]]
     out: dict[str, Any] = {"economy": economy.to_dict(orient="records")}
     if study.energy is not None:
-        ecols = ["year", "sector", "fuel", "value", "unit", "filled", "corrected"]
+        ecols = ["region", "year", "sector", "fuel", "value", "unit", "filled", "corrected"]
         energy = study.energy[[c for c in ecols if c in study.energy.columns]]
         out["energy"] = energy.to_dict(orient="records")
     return out

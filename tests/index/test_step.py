@@ -278,7 +278,7 @@ def test_typed_results_remember_every_step() -> None:
         "d",
     ]
     assert res.weight_series().index.tolist() == res.weights["indicator"].tolist()
-    # results.json keys and tables as in carbonpath 0.1 (plus panel)
+    # results.json keys and tables as in carbonpath 0.1 (plus panel and coverage)
     d = res.to_dict()
     assert list(d) == [
         "weights",
@@ -293,6 +293,7 @@ def test_typed_results_remember_every_step() -> None:
         "settings",
         "warnings",
         "panel",
+        "coverage",
     ]
     assert list(d["sensitivity"]) == [
         "per_year",

@@ -38,6 +38,7 @@ NEW_DEFAULTS = {
     "bandwidth": "auto",
     "identity_tol": 0.005,
     "labels": {},
+    "unit": "aggregate",
 }
 
 

@@ -33,7 +33,7 @@ from carbonpath.accounting.settings import AccountingSettings, Scope2Settings
 from carbonpath.accounting.uncertainty_study import study_uncertainty
 from carbonpath.core.errors import InputError
 
-__all__ = ["run"]
+__all__ = ["run", "run_one"]
 
 INTENSITY_UNIT = "t CO2 per 100 million yuan of output value"
 INVENTORY_MISSING = (
@@ -64,6 +64,18 @@ def _with_origin(table: pd.DataFrame | None, corrections: list[dict[str, Any]], 
             out.iloc[i, out.columns.get_loc("file")] = where[cell][0]
             out.iloc[i, out.columns.get_loc("line")] = where[cell][1]
     return out
+
+
+#: the one "sector" of a region-level study (no sectors.csv): the whole region
+WHOLE_REGION = pd.DataFrame(
+    {"code": [""], "name": ["whole region"], "group": ["region"], "role": ["member"]}
+)
+
+
+def _sectors(sectors: pd.DataFrame) -> pd.DataFrame:
+    """The sectors; a region-level study (none) is accounted as one member, the
+    region-level rows (sector ``""``)."""
+    return WHOLE_REGION if sectors.empty else sectors
 
 
 def _input_rows(table: pd.DataFrame, value: str = "value") -> pd.DataFrame:
@@ -174,10 +186,27 @@ def run(
 
     ``factors``: the resolved factor set (``resolve_factor_set(settings.factor_set,
     study.factors_override)``); ``seed``: of the Monte Carlo draws (default the study's).
+    A panel study (``study.is_panel``) is accounted region by region
+    (:func:`carbonpath.accounting.panel_step.run_panel`).
     """
     seed = int(study.seed if seed is None else seed)
+    if getattr(study, "is_panel", False):
+        from carbonpath.accounting.panel_step import run_panel
+
+        return run_panel(study, settings, factors=factors, seed=seed, run_one=run_one)
+    return run_one(study, settings, factors=factors, seed=seed)
+
+
+def run_one(
+    study: Any,
+    settings: AccountingSettings,
+    *,
+    factors: FactorSet,
+    seed: int,
+) -> EmissionsResults:
+    """The accounting of one region (the tables of ``study`` have no region column)."""
     mode = settings.source or ("energy" if study.energy is not None else "inventory")
-    roles = SectorRoles.of(study.sectors)
+    roles = SectorRoles.of(_sectors(study.sectors))
     corrections = list(getattr(study, "corrections", []) or [])
     energy = _with_origin(study.energy, corrections, "fuel")
     economy = _with_origin(study.economy, corrections, "variable")

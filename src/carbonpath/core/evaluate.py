@@ -4,6 +4,10 @@ Walks carbonpath's own immutable tree; nothing is compiled or executed.  ``growt
 x / lag(x) - 1``; ``lag(x, n)`` is the value n calendar years earlier.  A division by
 zero, a log of a value <= 0 or an overflow in a year is an error naming the year (never
 inf); with ``years`` given, only problems that reach those years are errors.
+
+No implicit exchange: when the resolver knows the currency of its variables
+(``resolve.currency(variable)`` -> a currency code or None), an expression whose
+variables are in two currencies is an error naming both (:func:`check_currencies`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from carbonpath.core.expr import BinOp, Call, Expr, Neg, Number, Var, scalar_op
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["evaluate"]
+__all__ = ["check_currencies", "evaluate"]
 
 _SERIES_OPS = {
     "+": operator.add,
@@ -214,6 +218,29 @@ class _Evaluator:
         return _Val(out, probs)
 
 
+def check_currencies(
+    pairs: Collection[tuple[str, str]],
+    currency_of: Callable[[str], str | None] | None,
+    where: str,
+) -> None:
+    """Refuse ``(variable, scope)`` pairs whose variables are in different currencies
+    (no exchange rate is ever applied implicitly); ``currency_of`` None: not checked."""
+    if currency_of is None:
+        return
+    seen: dict[str, str] = {}
+    for var, scope in sorted(pairs):
+        code = currency_of(var)
+        if code and code not in seen:
+            seen[code] = f"{var}[{scope}]"
+    if len(seen) > 1:
+        (c1, v1), (c2, v2) = list(seen.items())[:2]
+        raise InputError(
+            f"{where} mixes currencies: {v1} is in {c1} and {v2} in {c2}",
+            fix="express both in one currency in the data (carbonpath never converts "
+            "currencies implicitly), or use them in separate expressions",
+        )
+
+
 def evaluate(
     expr: Expr,
     resolve: Callable[[str, str], pd.Series],
@@ -232,6 +259,7 @@ def evaluate(
     import pandas as pd
 
     where = f"indicator '{name}'" if name else "expression"
+    check_currencies(expr.variables(), getattr(resolve, "currency", None), where)
     try:
         result = _Evaluator(resolve, where).run(expr)
     except RecursionError:

@@ -33,6 +33,7 @@ __all__ = [
     "PanelIndex",
     "Sensitivity",
     "SensitivityEcho",
+    "SeriesCoverage",
 ]
 
 
@@ -124,6 +125,19 @@ class Coverage(ResultBase):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SeriesCoverage(Coverage):
+    """Which years the reported (time-series) index used: unit "aggregate", ``units``
+    names the series (``aggregate``, or ``sum of regions`` in a panel study); a year
+    with a missing indicator value is dropped and listed with the reason."""
+
+    dropped: pd.DataFrame = table("index_coverage_dropped")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The dropped years, only when some were dropped."""
+        return super().tables() if len(self.dropped) else {}
+
+
+@dataclass(frozen=True, kw_only=True)
 class PanelIndex(ResultBase):
     """The index over a panel of units x years: pooled normalisation and weights
     (panel entropy over unit-years), a score and a rank (1 = best in its year) for every
@@ -167,6 +181,9 @@ class IndexResults(ResultBase):
     settings: IndexEcho
     warnings: tuple[str, ...] = ()
     panel: PanelIndex | None = None
+    #: the years the time-series index used and those dropped, and why (the panel's
+    #: coverage is ``panel.coverage``)
+    coverage: SeriesCoverage | None = None
     raw: pd.DataFrame | None = internal()
     normalised: pd.DataFrame | None = internal()
     weight_result: WeightResult | None = internal()

@@ -33,6 +33,7 @@ from carbonpath.index.results import (
     PanelIndex,
     Sensitivity,
     SensitivityEcho,
+    SeriesCoverage,
 )
 from carbonpath.index.robustness import bootstrap_entropy_weights, monte_carlo
 from carbonpath.index.settings import OBJECTIVE_METHODS, IndexSettings, Indicator
@@ -41,7 +42,7 @@ from carbonpath.index.weights import WeightResult, compute_weights
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Resolve", "Where", "evaluate_indicators", "run"]
+__all__ = ["Resolve", "Where", "effective_unit", "evaluate_indicators", "run"]
 
 FILE = "study.toml"
 SUBSYSTEM_WEIGHTS = "global weights renormalised within each subsystem"
@@ -339,26 +340,27 @@ def _panel(
     resolver: Resolve,
     units: Mapping[str, Resolve] | None,
     years: list[int],
+    unit: str,
 ) -> PanelIndex | None:
     """The pooled index over unit-years (None for ``unit = "aggregate"``)."""
     import pandas as pd
 
-    if settings.unit == "aggregate":
+    if unit == "aggregate":
         return None
-    if settings.unit == "sector":
+    if unit == "sector":
         plan = _sector_units(study, settings, resolver)
     else:
         plan = _region_units(settings, units)
     frames = []
     for code, res, where in plan:
         f = evaluate_indicators(settings.indicators, res, years, where=where)
-        f.index = pd.MultiIndex.from_product([[code], f.index], names=[settings.unit, "year"])
+        f.index = pd.MultiIndex.from_product([[code], f.index], names=[unit, "year"])
         frames.append(f)
     try:
         return panel_index(
             pd.concat(frames),
             settings.directions,
-            unit=settings.unit,
+            unit=unit,
             normalisation=settings.normalisation,
             method=settings.method,
             epsilon=settings.epsilon,
@@ -401,7 +403,7 @@ def _values_table(raw: pd.DataFrame, x: pd.DataFrame, names: list[str]) -> pd.Da
     )
 
 
-def _echo(settings, years, seed, core: _Core, sens: Sensitivity) -> IndexEcho:
+def _echo(settings, years, seed, core: _Core, sens: Sensitivity, unit: str) -> IndexEcho:
     return IndexEcho(
         normalisation=settings.normalisation,
         method=settings.method,
@@ -416,8 +418,64 @@ def _echo(settings, years, seed, core: _Core, sens: Sensitivity) -> IndexEcho:
         subsystem_weights=SUBSYSTEM_WEIGHTS,
         panel=settings.panel,
         sensitivity=sens.settings,
-        unit=settings.unit,
+        unit=unit,
     )
+
+
+def effective_unit(settings: IndexSettings, panel_study: bool) -> str:
+    """The unit of observation: as written in study.toml; without ``unit`` (and
+    without ``panel = true``) "region" in a panel study, "aggregate" otherwise."""
+    if panel_study and "unit" not in settings.model_fields_set and not settings.panel:
+        return "region"
+    return settings.unit
+
+
+def _aggregate(
+    settings: IndexSettings, resolver: Resolve, years: list[int], panel_study: bool
+) -> tuple[pd.DataFrame, SeriesCoverage]:
+    """The raw matrix of the reported (time-series) index and its coverage.
+
+    In a panel study ``resolver`` reads the sum of all regions; a year in which the
+    sum is incomplete (a region lacks data) is dropped and listed, never filled.
+    """
+    import numpy as np
+    import pandas as pd
+
+    where = Where(" (sum of regions)", strict=False) if panel_study else None
+    raw = evaluate_indicators(settings.indicators, resolver, years, where=where)
+    label = "sum of regions" if panel_study else "aggregate"
+    bad = raw.isna().any(axis=1).to_numpy()
+    reasons = [
+        "no value for indicator(s) "
+        + ", ".join(c for c in raw.columns if np.isnan(raw.loc[y, c]))
+        + " (the sum over regions is incomplete in this year)"
+        for y in raw.index[bad]
+    ]
+    kept = raw.loc[~bad]
+    cov = SeriesCoverage(
+        unit="aggregate",
+        units=(label,),
+        years=tuple(int(y) for y in kept.index),
+        rows_used=len(kept),
+        rows_possible=len(raw),
+        balanced=not bad.any(),
+        units_dropped=(),
+        dropped=pd.DataFrame(
+            {
+                "unit": [label] * int(bad.sum()),
+                "year": raw.index[bad].astype(int),
+                "reason": reasons,
+            }
+        ),
+    )
+    if len(kept) < 3:
+        raise StudyError(
+            f"the index of the {label} has {len(kept)} complete year(s); at least 3 are needed",
+            file=FILE,
+            key="index.indicators",
+            fix="add the missing data or restrict the study years",
+        )
+    return kept, cov
 
 
 def run(
@@ -431,8 +489,9 @@ def run(
 
     ``resolver`` evaluates the indicators of the reported (aggregate) index; it may
     return years before the first study year (read by lag/growth).  ``units`` maps each
-    region code to that region's resolver and is used when ``settings.unit`` is
-    "region" (the panel over region-years); a sector panel (``unit = "sector"``)
+    region code to that region's resolver (given for a panel study, where ``resolver``
+    reads the sum of all regions) and is used when the unit is "region" (the panel over
+    region-years, the default of a panel study); a sector panel (``unit = "sector"``)
     evaluates ``modern`` as each of ``study.members``.  ``study.seed`` drives the
     Monte Carlo (seed) and the bootstrap (seed + 1).
     """
@@ -441,23 +500,30 @@ def run(
     years = sorted({int(y) for y in study.years})
     _check_size(settings, years)
     seed = int(study.seed)
-    raw = evaluate_indicators(settings.indicators, resolver, years)
+    unit = effective_unit(settings, units is not None)
+    raw, cov = _aggregate(settings, resolver, years, units is not None)
+    years_used = [int(y) for y in raw.index]
     core = _weights(raw, settings)
     warns = core.warnings
+    if not cov.balanced:
+        warns.append(
+            f"index: {cov.rows_possible - cov.rows_used} of {cov.rows_possible} years of the "
+            f"{cov.units[0]} dropped for missing values (see index.coverage)"
+        )
     x, w = core.norm.values, core.wres.weights
     scores = composite_scores(x, w)
     subsystems, coupling = _subsystems(x, w, settings, warns)
     sens = _sensitivity(raw, settings, scores, seed, warns)
-    panel = _panel(study, settings, resolver, units, years)
+    panel = _panel(study, settings, resolver, units, years, unit)
     if panel is not None:
         warns.extend(panel.warnings)
     names = settings.names
     return IndexResults(
         weights=_weights_table(settings, core),
-        scores=pd.DataFrame({"year": years, "score": scores.to_numpy()}),
+        scores=pd.DataFrame({"year": years_used, "score": scores.to_numpy()}),
         subsystems=subsystems,
         coupling=coupling,
-        topsis=pd.DataFrame({"year": years, "closeness": topsis_closeness(x, w).to_numpy()}),
+        topsis=pd.DataFrame({"year": years_used, "closeness": topsis_closeness(x, w).to_numpy()}),
         obstacles=_long(obstacle_degree(x, w), "indicator", "obstacle"),
         alternative_weights=pd.DataFrame(
             {
@@ -467,9 +533,10 @@ def run(
         ),
         sensitivity=sens,
         indicator_values=_values_table(raw, x, names),
-        settings=_echo(settings, years, seed, core, sens),
+        settings=_echo(settings, years_used, seed, core, sens, unit),
         warnings=tuple(dict.fromkeys(warns)),
         panel=panel,
+        coverage=cov,
         raw=raw,
         normalised=x,
         weight_result=core.wres,

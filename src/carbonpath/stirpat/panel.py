@@ -42,7 +42,7 @@ from carbonpath.stirpat.panel_cov import auto_bandwidth, cov_cluster, cov_dk, co
 from carbonpath.stirpat.regression import RegressionVocabulary, coefficient_frame
 from carbonpath.stirpat.settings import IDENTITY_TOL
 
-__all__ = ["COVS", "EFFECTS", "PanelResult", "fit_panel"]
+__all__ = ["COVS", "EFFECTS", "PanelResult", "fit_panel", "within"]
 
 EFFECTS = ((), ("entity",), ("entity", "time"))
 COVS = ("cluster", "robust", "driscoll-kraay")
@@ -294,3 +294,21 @@ def _identity_data(pn: _Panel, yt: np.ndarray, Xt: np.ndarray, eff: tuple) -> tu
     if eff:
         return yt, Xt
     return pn.y - pn.y.mean(), pn.X - pn.X.mean(axis=0)
+
+
+def within(
+    y: Sequence[float] | np.ndarray,
+    X: Sequence[Sequence[float]] | np.ndarray,
+    entity: Sequence[object] | np.ndarray,
+    time: Sequence[object] | np.ndarray,
+    effects: Sequence[str] = ("entity",),
+) -> tuple[np.ndarray, np.ndarray]:
+    """(y~, X~): the data with the effects removed, as :func:`fit_panel` transforms them
+    (entity demeaning; two-way: also residualised on the demeaned period dummies;
+    pooled: the data unchanged)."""
+    eff = tuple(w for w in ("entity", "time") if w in effects)
+    pn = _prepare(y, X, entity, time, None)
+    if not eff:
+        return pn.y, pn.X
+    yt, Xt, _, _ = _transform(pn, eff)
+    return yt, Xt

@@ -11,7 +11,7 @@ unit roots, cointegration, OLS (:class:`~carbonpath.stirpat.ols.OlsResult`), rid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ __all__ = [
     "RidgeResults",
     "Skipped",
     "Specification",
+    "StirpatCoverage",
     "StirpatResults",
     "TermSpec",
 ]
@@ -189,6 +190,26 @@ class RidgeResults(RegressionVocabulary, ResultBase):
         return ridge_summary(self, self.notes)
 
 
+@dataclass(frozen=True, kw_only=True)
+class StirpatCoverage(ResultBase):
+    """Which units x years the STIRPAT models used: ``dropped`` lists each unit-year left
+    out (a term missing or not positive, so its logarithm is undefined) with the reason;
+    nothing is filled in."""
+
+    unit: str
+    units: tuple[str, ...]
+    years: tuple[int, ...]
+    rows_used: int
+    rows_possible: int
+    balanced: bool
+    units_dropped: tuple[str, ...]
+    dropped: pd.DataFrame = table("stirpat_coverage_dropped")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The dropped unit-years, only when some were dropped."""
+        return super().tables() if len(self.dropped) else {}
+
+
 @dataclass(frozen=True, eq=False)
 class StirpatResults(ResultBase):
     """Everything the STIRPAT analysis produced (``results.stirpat``)."""
@@ -209,3 +230,14 @@ class StirpatResults(ResultBase):
     fit_table: pd.DataFrame = table("stirpat_fit", json=False)
     #: B of every valid bootstrap resample (resamples x regressors), for scenario intervals
     bootstrap_draws: np.ndarray | None = internal()
+    #: the unit of observation: "aggregate", "sector" or "region" (panel over regions:
+    #: ``ols`` and ``ridge`` are then fitted on the within-transformed panel data)
+    unit: str = "aggregate"
+    #: units x years used, and what was dropped and why
+    coverage: StirpatCoverage | None = None
+    #: each symbol in words: ``lnP = ln employment of the modern sectors``
+    glossary: tuple[str, ...] = ()
+    #: per-region time series (unit "region"): OLS and ridge B per region and term
+    regions: pd.DataFrame | None = field(
+        default=None, metadata={"table": "stirpat_regions", "json": True}
+    )

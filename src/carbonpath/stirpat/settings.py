@@ -205,6 +205,10 @@ class StirpatSettings(SettingsModel):
     bandwidth: Bandwidth = "auto"
     identity_tol: Annotated[float, Field(gt=0, lt=1)] = IDENTITY_TOL
     labels: Labels = Field(default_factory=dict)
+    #: unit of observation: "aggregate" (one time series, today's default), "sector"
+    #: (also the panel over member sectors), "region" (the panel over regions, the
+    #: default of a panel study; see :meth:`effective_unit`)
+    unit: Literal["aggregate", "sector", "region"] = "aggregate"
 
     @model_validator(mode="after")
     def _check_together(self) -> StirpatSettings:
@@ -223,6 +227,12 @@ class StirpatSettings(SettingsModel):
                 key="bandwidth",
             )
         return self
+
+    def effective_unit(self, panel_study: bool) -> str:
+        """The unit used: as written; without ``unit`` "region" in a panel study."""
+        if panel_study and "unit" not in self.model_fields_set:
+            return "region"
+        return self.unit
 
     def label(self, name: str) -> str:
         """The words for a model term: ``[stirpat.labels]``, else ``ln <term>``."""

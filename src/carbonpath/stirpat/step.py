@@ -14,7 +14,7 @@ is in :mod:`carbonpath.stirpat.ridge_step`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.evaluate import check_currencies
 from carbonpath.core.units import TCE_GJ
 from carbonpath.stirpat.cointegration import engle_granger
 from carbonpath.stirpat.design import validate_design
@@ -29,10 +30,12 @@ from carbonpath.stirpat.errors import CollinearityError
 from carbonpath.stirpat.identity import check_identity
 from carbonpath.stirpat.ols import fit_ols
 from carbonpath.stirpat.panel import fit_panel
+from carbonpath.stirpat.regions import run_regions
 from carbonpath.stirpat.results import (
     PanelOff,
     Skipped,
     Specification,
+    StirpatCoverage,
     StirpatResults,
     TermSpec,
 )
@@ -44,6 +47,7 @@ from carbonpath.stirpat.unitroot import (
     unit_root_frame,
     unit_root_table,
 )
+from carbonpath.stirpat.words import glossary
 
 __all__ = ["ENERGY_VARIABLES", "GJ_PER_TCE", "run", "run_arrays"]
 
@@ -250,7 +254,121 @@ def run_arrays(
     )
 
 
-def run(study: Any, settings: StirpatSettings, *, resolver: Resolver) -> StirpatResults:
+def _complete_years(
+    settings: StirpatSettings, resolve: Resolver, years: list[int]
+) -> tuple[list[int], pd.DataFrame]:
+    """The years in which every term has a value (a panel study's sum of regions), and
+    the others with the reason."""
+    terms = [settings.response, *settings.regressors.values()]
+    why: dict[int, list[str]] = {}
+    for term in terms:
+        for var, scope in term.parts():
+            values = resolve(var, scope).reindex(years)
+            for y in values.index[values.isna()]:
+                why.setdefault(int(y), []).append(f"{var}[{scope}] has no value")
+    dropped = pd.DataFrame(
+        [{"unit": "sum of regions", "year": y, "reason": "; ".join(r)} for y, r in why.items()],
+        columns=["unit", "year", "reason"],
+    )
+    return [y for y in years if y not in why], dropped.sort_values("year", kind="stable")
+
+
+def _series_coverage(label: str, years: list[int], used: list[int], dropped) -> StirpatCoverage:
+    return StirpatCoverage(
+        unit="aggregate",
+        units=(label,),
+        years=tuple(used),
+        rows_used=len(used),
+        rows_possible=len(years),
+        balanced=len(used) == len(years),
+        units_dropped=(),
+        dropped=dropped.reset_index(drop=True),
+    )
+
+
+def _check_currencies(settings: StirpatSettings, resolver: Resolver) -> None:
+    """A ratio term whose two variables are in different currencies is an error."""
+    currency_of = getattr(resolver, "currency", None)
+    terms = {"response": settings.response} | {
+        f"regressors.{nm}": t for nm, t in settings.regressors.items()
+    }
+    for key, term in terms.items():
+        try:
+            check_currencies(term.parts(), currency_of, f"term '{term.text}'")
+        except InputError as exc:
+            raise StudyError(
+                exc.message, file="study.toml", key=f"stirpat.{key}", fix=exc.fix
+            ) from None
+
+
+def _run_regions(settings: StirpatSettings, units, years: list[int], seed: int):
+    if units is None:
+        raise StudyError(
+            'unit = "region" needs a study with regions (regions.csv)',
+            file="study.toml",
+            key="stirpat.unit",
+            fix='declare the regions (see docs/study-format.md) or set unit = "aggregate"',
+        )
+    if settings.cov == "driscoll-kraay":
+        _check_bandwidth(settings, len(years))
+    try:
+        return run_regions(
+            settings, units, years, seed, energy=ENERGY_VARIABLES, gj_per_tce=GJ_PER_TCE
+        )
+    except InputError as exc:
+        if isinstance(exc, StudyError):
+            raise
+        raise StudyError(
+            f"panel over regions: {exc.message}",
+            file="study.toml",
+            key="stirpat.regressors",
+            fix=exc.fix,
+        ) from None
+
+
+def run(
+    study: Any,
+    settings: StirpatSettings,
+    *,
+    resolver: Resolver,
+    units: Mapping[str, Resolver] | None = None,
+) -> StirpatResults:
     """The STIRPAT step: ``study`` gives the years, the member sectors and the seed;
-    ``resolver(variable, scope)`` a year-indexed float Series in canonical units."""
-    return run_arrays(settings, resolver, study.years, study.members, study.seed)
+    ``resolver(variable, scope)`` a year-indexed float Series in canonical units.
+
+    ``units`` (a panel study) maps each region code to its resolver, and ``resolver``
+    then reads the sum of all regions.  The unit of observation is
+    ``settings.effective_unit``: "region" runs :func:`carbonpath.stirpat.regions.run_regions`;
+    "aggregate" and "sector" the time series (of the sum of regions in a panel study,
+    on the years where it is complete), with the panel over member sectors when
+    ``panel`` is on or the unit is "sector".
+    """
+    years = [int(y) for y in study.years]
+    _check_currencies(settings, resolver)
+    unit = settings.effective_unit(units is not None)
+    if unit == "region":
+        return _run_regions(settings, units, years, int(study.seed))
+    label = "sum of regions" if units is not None else "aggregate"
+    used, dropped = (
+        _complete_years(settings, resolver, years)
+        if units is not None
+        else (years, pd.DataFrame(columns=["unit", "year", "reason"]))
+    )
+    if unit == "sector" and not settings.panel:
+        settings = settings.model_copy(update={"panel": True})
+    res = run_arrays(settings, resolver, used, study.members, study.seed)
+    names = [RESPONSE_NAME, *settings.regressors]
+    warnings = res.warnings
+    if len(used) < len(years):
+        warnings = (
+            *warnings,
+            f"stirpat: {len(years) - len(used)} of {len(years)} years of the {label} dropped "
+            "(see stirpat.coverage)",
+        )
+    return replace(
+        res,
+        unit=unit,
+        coverage=_series_coverage(label, years, used, dropped),
+        glossary=glossary(settings, names),
+        warnings=warnings,
+    )

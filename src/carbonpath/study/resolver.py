@@ -121,6 +121,7 @@ class Resolver:
                 if group:
                     self.region_groups.setdefault(str(group), []).append(str(code))
         self.current = self.regions[0]
+        self._currencies = _currencies(economy)
 
     # ---- copies ----------------------------------------------------------------
     def _copy(self) -> Resolver:
@@ -142,6 +143,10 @@ class Resolver:
         new = self._copy()
         new.current = code
         return new
+
+    def currency(self, variable: str) -> str | None:
+        """The currency code of a money variable (``yuan``, ``USD`` ...), else None."""
+        return self._currencies.get(str(variable).strip())
 
     # ---- names -----------------------------------------------------------------
     @property
@@ -258,6 +263,24 @@ class Resolver:
         out = pd.concat(parts, names=["region", "year"])
         out.name = f"{variable}[{scope}]"
         return out
+
+
+def _currencies(economy: pd.DataFrame | None) -> dict[str, str]:
+    """Variable -> currency code, from the canonical units of the economy table."""
+    from carbonpath.core.units import parse_unit
+
+    if economy is None or economy.empty or "unit" not in economy:
+        return {}
+    out: dict[str, str] = {}
+    pairs = economy[["variable", "unit"]].drop_duplicates()
+    for var, unit in zip(pairs["variable"].astype(str), pairs["unit"].astype(str), strict=True):
+        try:
+            code = parse_unit(unit).currency
+        except InputError:
+            continue
+        if code:
+            out[var] = code
+    return out
 
 
 def _co2_long(co2: pd.DataFrame | None) -> pd.DataFrame | None:
