@@ -1,6 +1,7 @@
 """Run a study: every configured analysis in order, feeding each the study's data.
 
-Order: emissions -> index -> stirpat -> decomposition -> targets -> scenarios.  A step
+Order: emissions -> index -> stirpat -> decomposition -> decoupling -> targets ->
+scenarios.  A step
 whose inputs are absent (e.g. no energy data in inventory mode, no [stirpat] section)
 is skipped with the reason recorded in ``results.skipped``; nothing is faked.
 """
@@ -20,7 +21,15 @@ from carbonpath.study import StudyData
 from carbonpath.study import load_study as _load_data
 from carbonpath.study.resolver import Resolver
 
-STEPS = ("emissions", "index", "stirpat", "decomposition", "targets", "scenarios")
+STEPS = (
+    "emissions",
+    "index",
+    "stirpat",
+    "decomposition",
+    "decoupling",
+    "targets",
+    "scenarios",
+)
 
 
 def _blocking_error(study: StudyData) -> StudyError:
@@ -153,6 +162,28 @@ def _run_decomposition(ctx: RunContext) -> Any:
     )
 
 
+def _skip_decoupling(study: StudyData) -> str | None:
+    if not study.settings.decomposition.decoupling.enabled:
+        return "[decomposition.decoupling] enabled = false"
+    return _skip_decomposition(study)
+
+
+def _run_decoupling(ctx: RunContext) -> Any:
+    """Tapio decoupling of the decomposition's units, with the LMDI decoupling effort."""
+    from carbonpath.pathways import step as pathways
+
+    dec = ctx.results["decomposition"]
+    return pathways.run_decoupling(
+        resolver=ctx.resolver,
+        totals=dec.totals,
+        effects=dec.effects,
+        keys=dec.keys,
+        periods=dec.periods,
+        driver=ctx.study.settings.decomposition.decoupling.driver,
+        panel=ctx.study.is_panel,
+    )
+
+
 def _skip_targets(study: StudyData) -> str | None:
     return None if study.settings.targets.targets else "study.toml declares no [[targets]]"
 
@@ -194,6 +225,7 @@ REGISTRY: tuple[Step, ...] = (
     Step("index", _run_index, _skip_index, needs=("emissions",)),
     Step("stirpat", _run_stirpat, _skip_stirpat, needs=("emissions",)),
     Step("decomposition", _run_decomposition, _skip_decomposition, needs=("emissions",)),
+    Step("decoupling", _run_decoupling, _skip_decoupling, needs=("emissions", "decomposition")),
     Step("targets", _run_targets, _skip_targets, needs=("emissions",)),
     Step("scenarios", _run_scenarios, _skip_scenarios, needs=("emissions", "stirpat")),
 )

@@ -8,7 +8,7 @@ elasticities.  Both take typed settings and pandas data; ``track_targets`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,10 +18,12 @@ from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.settings import FILE
 from carbonpath.pathways import scenarios as sc
 from carbonpath.pathways.checks import scenario_target_checks
+from carbonpath.pathways.decoupling import decoupling
 from carbonpath.pathways.results import (
     ANCHOR_NOTE,
     INTERVAL_NOTE,
     TARGET_COLUMNS,
+    DecouplingResults,
     ScenarioResults,
     TargetResults,
 )
@@ -33,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Resolver = Callable[[str, str], pd.Series]
 SeriesByScope = pd.Series | Mapping[str, pd.Series]
+#: the label of a total row in the decomposition's tables
+TOTAL = "total"
 
 
 def _err(message: str, key: str, fix: str | None = None) -> StudyError:
@@ -277,4 +281,96 @@ def run_scenarios(
         elasticities=elasticities,
         bootstrap=bootstrap,
         output=output,
+    )
+
+
+# ----------------------------------------------------------------------------- decoupling
+
+
+def _unit_rows(frame: pd.DataFrame, keys: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of a decomposition table at the decoupling unit: a region's total when
+    the decomposition ran per region and sector, else the table's own units."""
+    if keys == ("region", "sector"):
+        rows = frame[frame["sector"].astype(str) == TOTAL].drop(columns="sector")
+        return rows, ["region"]
+    return frame, list(keys)
+
+
+def _quantity_levels(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """[keys,] year, co2: the decomposed quantity per unit and year, from the totals
+    (start and end of every period), without the total rows."""
+    q = next(
+        c[: -len("_start")] for c in totals.columns if c.endswith("_start") and c != "period_start"
+    )
+    parts = [
+        totals[[*keys, f"period_{end}", f"{q}_{end}"]].set_axis([*keys, "year", "co2"], axis=1)
+        for end in ("start", "end")
+    ]
+    tab = pd.concat(parts, ignore_index=True).drop_duplicates([*keys, "year"])
+    for k in keys:
+        tab = tab[tab[k].astype(str) != TOTAL]
+    return tab.astype({"year": int}).sort_values([*keys, "year"]).reset_index(drop=True)
+
+
+def _driver_values(
+    resolver: Resolver, driver: str, keys: list[str], units: list[str], panel: bool
+) -> pd.Series:
+    """The driver per unit and year: per sector (its output), per region (GDP at the
+    region level, or the member sectors' output) or of the whole study."""
+    scope = "modern" if driver == "output_value" else "*"
+    try:
+        if keys == ["sector"]:
+            return pd.concat({u: resolver(driver, u) for u in units}, names=["sector", "year"])
+        if keys == ["region"]:
+            return resolver.panel(driver, scope)  # type: ignore[attr-defined]
+        return resolver(driver, f"*:{scope}" if panel else scope)
+    except InputError as exc:
+        raise _err(
+            f"decoupling driver {driver}: {exc.message}",
+            "decomposition.decoupling.driver",
+            fix=exc.fix or "give the driver's data or choose another driver",
+        ) from None
+
+
+def run_decoupling(
+    *,
+    resolver: Resolver,
+    totals: pd.DataFrame,
+    effects: pd.DataFrame,
+    keys: tuple[str, ...],
+    periods: Sequence[tuple[int, int]],
+    driver: str | None = None,
+    panel: bool = False,
+) -> DecouplingResults:
+    """Tapio decoupling of the decomposition's units and its LMDI decoupling effort.
+
+    ``totals``/``effects``/``keys``/``periods``: the decomposition results' tables, unit
+    key columns and periods.  The unit is the decomposition's (a region's total when it
+    ran per region and sector); CO2 comes from the totals, so each unit's effort sums
+    exactly to its elasticity.  ``driver``: "gdp" or "output_value" (default: output
+    for sectors, GDP otherwise), read through ``resolver``.
+    """
+    rows, unit_keys = _unit_rows(totals, keys)
+    eff, _ = _unit_rows(effects, keys)
+    driver = driver or ("output_value" if unit_keys == ["sector"] else "gdp")
+    levels = _quantity_levels(rows, unit_keys)
+    units = sorted({str(u) for u in levels[unit_keys[0]]}) if unit_keys else []
+    g = _driver_values(resolver, driver, unit_keys, units, panel).astype(float)
+    index = pd.MultiIndex.from_frame(levels[[*unit_keys, "year"]]) if unit_keys else levels["year"]
+    levels[driver] = g.reindex(index).to_numpy()
+    missing = levels[levels[driver].isna()]
+    if not missing.empty:
+        first = missing.iloc[0]
+        where = ", ".join(f"{k} {first[k]}" for k in [*unit_keys, "year"])
+        raise _err(
+            f"decoupling driver {driver} is missing for {where}",
+            "decomposition.decoupling.driver",
+            fix="give the driver in every year the decomposition uses",
+        )
+    return decoupling(
+        levels,
+        driver=driver,
+        quantity="co2",
+        periods=[tuple(p) for p in periods],
+        effects=eff,
     )
