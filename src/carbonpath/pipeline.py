@@ -206,6 +206,8 @@ def _run_scenarios(ctx: RunContext) -> Any:
 
     cfg = ctx.study.settings
     stirpat = ctx.results["stirpat"]
+    if ctx.study.is_panel:
+        return _run_region_scenarios(ctx)
     elasticities = stirpat.ridge.params.drop("const").astype(float)
     drivers = stirpat.data.set_index("year")[list(elasticities.index)]
     return pathways.run_scenarios(
@@ -216,6 +218,26 @@ def _run_scenarios(ctx: RunContext) -> Any:
         elasticities=elasticities,
         drivers=drivers,
         bootstrap=stirpat.bootstrap_draws,
+    )
+
+
+def _run_region_scenarios(ctx: RunContext) -> Any:
+    """A panel's scenarios: every region from its own drivers, and the sum."""
+    from carbonpath.pathways import step as pathways
+
+    study, cfg = ctx.study, ctx.study.settings
+    b, draws, source, interval = pathways.region_elasticities(
+        ctx.results["stirpat"], study.region_codes, seed=study.seed, draws=cfg.stirpat.bootstrap
+    )
+    return pathways.run_region_scenarios(
+        study,
+        cfg.scenarios,
+        resolver=ctx.resolver,
+        terms={name: (t.num, t.den) for name, t in cfg.stirpat.regressors.items()},
+        elasticities=b,
+        bootstrap=draws,
+        source=source,
+        interval=interval,
     )
 
 

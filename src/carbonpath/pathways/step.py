@@ -16,6 +16,7 @@ import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.settings import FILE
+from carbonpath.pathways import panel
 from carbonpath.pathways import scenarios as sc
 from carbonpath.pathways.checks import scenario_target_checks
 from carbonpath.pathways.decoupling import decoupling
@@ -26,6 +27,7 @@ from carbonpath.pathways.results import (
     DecouplingResults,
     ScenarioResults,
     TargetResults,
+    UnitScenarioResults,
 )
 from carbonpath.pathways.settings import ScenarioSettings, Target, TargetSettings
 from carbonpath.pathways.targets import intensity_series, track_target
@@ -130,8 +132,11 @@ def track_targets(
 
 
 def run_targets(study: Study, settings: TargetSettings, *, resolver: Resolver) -> TargetResults:
-    """Track the study's targets on the CO2 and output-value series of their scopes."""
+    """Track the study's targets on the CO2 and output-value series of their scopes
+    (in a panel: per region and for the sum, see :mod:`.panel`)."""
     years = list(study.years)
+    if getattr(study, "is_panel", False):
+        return panel.track_region_targets(settings, resolver=resolver, years=years)
     co2 = {s: resolver("co2", s).reindex(years) for s in settings.scopes}
     output = {s: resolver("output_value", s).reindex(years) for s in settings.scopes}
     return track_targets(settings, co2, output)
@@ -281,6 +286,61 @@ def run_scenarios(
         elasticities=elasticities,
         bootstrap=bootstrap,
         output=output,
+    )
+
+
+def region_elasticities(
+    stirpat: object, regions: Sequence[str], *, seed: int, draws: int
+) -> tuple[pd.Series, np.ndarray | None, str, str | None]:
+    """The elasticities B (no constant) for the regions' scenarios, their draws, and
+    both sources in words.
+
+    The panel model over regions when the STIRPAT results have one (``stirpat.panel``
+    with status "ok" whose entities, ``members``, are the study's regions): its B, and
+    ``draws`` normal draws N(B, SE^2) for the interval.  Otherwise the time-series ridge
+    model's B and its bootstrap draws, applied to every region.
+    """
+    fit = getattr(stirpat, "panel", None)
+    entities = set(getattr(fit, "members", ()) or ())
+    if getattr(fit, "status", "") == "ok" and entities == set(regions):
+        b = fit.params.drop("const", errors="ignore").astype(float)  # type: ignore[union-attr]
+        sims = panel.normal_draws(b, fit.bse, draws, seed) if draws else None  # type: ignore[union-attr]
+        words = (
+            f"panel model over the regions ({getattr(fit, 'model', '')}, {getattr(fit, 'cov', '')})"
+        )
+        return b, sims, words, panel.NORMAL_INTERVAL.format(n=draws, seed=seed)
+    b = stirpat.ridge.params.drop("const").astype(float)  # type: ignore[attr-defined]
+    words = (
+        "the time-series ridge model (B), the same in every region (no panel model over regions)"
+    )
+    return b, getattr(stirpat, "bootstrap_draws", None), words, INTERVAL_NOTE
+
+
+def run_region_scenarios(
+    study: Study,
+    settings: ScenarioSettings,
+    *,
+    resolver: Resolver,
+    terms: Mapping[str, panel.TermParts],
+    elasticities: pd.Series,
+    bootstrap: np.ndarray | None,
+    source: str,
+    interval: str | None,
+) -> UnitScenarioResults:
+    """Scenarios of a panel study: every region's CO2 (scope ``settings.scope``) from its
+    own drivers (``terms``: the STIRPAT regressors as (variable, scope) parts) with the
+    elasticities B (no constant) and their draws, and the sum of the regions."""
+    regions = list(study.region_codes)
+    drivers = panel.region_drivers(resolver, terms, regions)
+    co2 = panel.region_co2(resolver, settings.scope)
+    return panel.project_regions(
+        settings,
+        drivers=drivers,
+        co2=co2,
+        elasticities=elasticities,
+        bootstrap=bootstrap,
+        source=source,
+        interval=interval,
     )
 
 
