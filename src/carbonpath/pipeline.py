@@ -143,7 +143,7 @@ def _skip_decomposition(study: StudyData) -> str | None:
     if _member_output(study)["value"].notna().sum() == 0:
         return (
             "no output_value in economy.csv: the activity and structure effects "
-            "need output by sector"
+            'need output by sector (identity = "kaya" or a list of factors needs none)'
         )
     return None
 

@@ -92,6 +92,20 @@ def test_panel_per_region_against_gdp(tmp_path: Path, monkeypatch) -> None:
     d2 = study2.run(only=["emissions", "decoupling"])["decoupling"]
     assert d2.keys == ("region",) and "sector" not in d2.states.columns
     assert np.isfinite(d2.states["elasticity"]).all()
+    # per sector of the whole panel (regions summed), against the sector's output
+    study3 = carbonpath.load_study(
+        panel_study(tmp_path / "s", '[decomposition]\nunit = "sector"\n')
+    )
+    res3 = study3.run(only=["emissions", "decoupling"])
+    d3 = res3["decoupling"]
+    assert d3.driver == "output_value" and d3.keys == ("sector",)
+    out = study3.economy[study3.economy["variable"] == "output_value"]
+    q = out.groupby(["sector", "year"])["value"].sum()
+    c = res3.emissions.by_sector.groupby(["sector", "year"])["co2_t"].sum()
+    row = d3.states.set_index(["sector", "period_start", "period_end"]).loc[("B", 2010, 2019)]
+    e = (c[("B", 2019)] / c[("B", 2010)] - 1) / (q[("B", 2019)] / q[("B", 2010)] - 1)
+    assert row["elasticity"] == pytest.approx(e, rel=1e-10)
+    _effort_sums(res3)
 
 
 def test_off_and_driver_errors(tmp_path: Path, monkeypatch) -> None:

@@ -379,8 +379,9 @@ def _driver_values(
     region level, or the member sectors' output) or of the whole study."""
     scope = "modern" if driver == "output_value" else "*"
     try:
-        if keys == ["sector"]:
-            return pd.concat({u: resolver(driver, u) for u in units}, names=["sector", "year"])
+        if keys == ["sector"]:  # in a panel: the sector summed over the regions
+            parts = {u: resolver(driver, f"*:{u}" if panel else u) for u in units}
+            return pd.concat(parts, names=["sector", "year"])
         if keys == ["region"]:
             return resolver.panel(driver, scope)  # type: ignore[attr-defined]
         return resolver(driver, f"*:{scope}" if panel else scope)
