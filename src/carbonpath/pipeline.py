@@ -238,6 +238,7 @@ def _run_region_scenarios(ctx: RunContext) -> Any:
         bootstrap=draws,
         source=source,
         interval=interval,
+        targets=cfg.targets,
     )
 
 

@@ -201,3 +201,31 @@ def test_the_whole_panel_run_with_the_studys_own_emissions(tmp_path) -> None:
     res = study.run()
     for name in ("decomposition", "decoupling", "targets", "scenarios"):
         assert res[name] is not None and name not in res.skipped
+
+
+def test_targets_checked_on_every_regions_path(tmp_path, monkeypatch) -> None:
+    study, res = _run(tmp_path, monkeypatch, STIRPAT + TARGETS + SCENARIOS)
+    sc = res.scenarios
+    checks = sc.target_checks.set_index(["target", "scenario", "region"])
+    assert any("'east' names regions" in n for n in sc.notes)
+    d = _inputs(study, res)
+    paths = sc.paths.set_index(["region", "scenario", "year"])["co2_t"]
+    q_2025 = {}
+    for r in study.region_codes:
+        g = 0.03 if r == "BJ" else 0.08  # the scenario's output (lnA) rate
+        q_2025[r] = d["output_value"][(r, 2019)] * (1 + g) ** 6
+        row = checks.loc[("intensity", "high", r)]
+        base = d["co2"][(r, 2012)] / d["output_value"][(r, 2012)]
+        assert row["base_value"] == pytest.approx(base, rel=1e-12)
+        assert row["target_value"] == pytest.approx(0.8 * base, rel=1e-12)
+        value = paths[(r, "high", 2025)] / q_2025[r]
+        assert row["projected_value"] == pytest.approx(value, rel=1e-12)
+        assert row["met"] == (value <= 0.8 * base)
+    tot = checks.loc[("intensity", "high", "total")]
+    c12 = sum(d["co2"][(r, 2012)] for r in study.region_codes)
+    q12 = sum(d["output_value"][(r, 2012)] for r in study.region_codes)
+    assert tot["base_value"] == pytest.approx(c12 / q12, rel=1e-12)
+    assert tot["projected_value"] == pytest.approx(
+        paths[("total", "high", 2025)] / sum(q_2025.values()), rel=1e-12
+    )
+    assert tot["projected_lo"] < tot["projected_value"] < tot["projected_hi"]

@@ -13,6 +13,7 @@ region's recent trend); the sum's path and interval add the regions draw by draw
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import pandas as pd
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.scopes import parse_scope
 from carbonpath.core.settings import FILE
+from carbonpath.pathways.region_checks import region_target_checks
 from carbonpath.pathways.results import TARGET_COLUMNS, TargetResults, UnitScenarioResults
 from carbonpath.pathways.scenarios import ScenarioSpec, driver_level_name
 from carbonpath.pathways.settings import ScenarioSettings, Target, TargetSettings
@@ -150,12 +152,16 @@ def region_drivers(
     return out[["region", "year", *(c for c in out.columns if c not in ("region", "year"))]]
 
 
-def region_co2(resolver: Resolver, scope: str) -> pd.DataFrame:
-    """region, year, co2_t: ``co2[scope]`` in every region."""
+def region_co2(resolver: Resolver, scope: str, variable: str = "co2") -> pd.DataFrame:
+    """region, year, co2_t (or value for another variable): ``variable[scope]`` in every
+    region."""
+    value = "co2_t" if variable == "co2" else "value"
     try:
-        return _long(resolver.panel("co2", scope), "co2_t")  # type: ignore[attr-defined]
+        return _long(resolver.panel(variable, scope), value)  # type: ignore[attr-defined]
     except InputError as exc:
-        raise _err(f"co2[{scope}] per region: {exc.message}", "scenarios.scope", exc.fix) from None
+        raise _err(
+            f"{variable}[{scope}] per region: {exc.message}", "scenarios.scope", exc.fix
+        ) from None
 
 
 def normal_draws(params: pd.Series, bse: pd.Series, n: int, seed: int) -> np.ndarray:
@@ -203,13 +209,16 @@ def project_regions(
     bootstrap: np.ndarray | None,
     source: str,
     interval: str | None,
+    targets: TargetSettings | None = None,
+    output: pd.DataFrame | None = None,
 ) -> UnitScenarioResults:
     """Project every region and the sum for each scenario (see the module docstring).
 
     ``drivers``: region, year, driver levels (as :func:`region_drivers`); ``co2``:
     region, year, co2_t; ``elasticities``: B by term (no constant); ``bootstrap``:
     draws (B x p) in the elasticities' order, or None; ``source`` and ``interval``:
-    where the elasticities and the interval come from, in words.
+    where the elasticities and the interval come from, in words.  ``targets`` are
+    checked on the paths (``output``: region, year, value for intensity targets).
     """
     terms = [str(t) for t in elasticities.index]
     regions = sorted({str(r) for r in co2["region"]})
@@ -228,12 +237,22 @@ def project_regions(
         )
     except InputError as exc:
         raise _err(f"scenarios per region: {exc.message}", "scenarios", exc.fix) from None
-    from dataclasses import replace
-
+    checks, notes = region_target_checks(
+        targets.targets if targets is not None else (),
+        paths=res.paths,
+        assumptions=res.assumptions,
+        co2=co2,
+        output=output,
+        anchor=res.anchor_year,
+        horizon=res.horizon,
+        scope=settings.scope,
+        output_driver=settings.output_driver,
+    )
     return replace(
         res,
         interval=interval if res.n_bootstrap else None,
         elasticities=source,
         scope=settings.scope,
-        notes=(f"the sum of the regions is row region = {TOTAL!r}",),
+        notes=(f"the sum of the regions is row region = {TOTAL!r}", *notes),
+        target_checks=checks,
     )

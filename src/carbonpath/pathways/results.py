@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -139,6 +139,12 @@ class UnitScenarioResults(ResultBase):
     elasticities: str = ""
     scope: str = ""
     notes: tuple[str, ...] = ()
+    #: every target on every region's path and the sum's (region + the columns of
+    #: ``ScenarioResults.target_checks``); empty without targets
+    target_checks: pd.DataFrame = field(
+        default_factory=pd.DataFrame,
+        metadata={"table": "scenario_target_checks", "json": True},
+    )
 
     @property
     def records(self) -> pd.DataFrame:

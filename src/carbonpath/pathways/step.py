@@ -326,13 +326,18 @@ def run_region_scenarios(
     bootstrap: np.ndarray | None,
     source: str,
     interval: str | None,
+    targets: TargetSettings | None = None,
 ) -> UnitScenarioResults:
     """Scenarios of a panel study: every region's CO2 (scope ``settings.scope``) from its
     own drivers (``terms``: the STIRPAT regressors as (variable, scope) parts) with the
-    elasticities B (no constant) and their draws, and the sum of the regions."""
+    elasticities B (no constant) and their draws, and the sum of the regions; ``targets``
+    are checked on every region's path and the sum's."""
     regions = list(study.region_codes)
     drivers = panel.region_drivers(resolver, terms, regions)
     co2 = panel.region_co2(resolver, settings.scope)
+    output = None
+    if targets is not None and any(t.type == "intensity" for t in targets.targets):
+        output = panel.region_co2(resolver, settings.scope, "output_value")
     return panel.project_regions(
         settings,
         drivers=drivers,
@@ -341,6 +346,8 @@ def run_region_scenarios(
         bootstrap=bootstrap,
         source=source,
         interval=interval,
+        targets=targets,
+        output=output,
     )
 
 
