@@ -8,6 +8,7 @@ carbonpath's LMDI code.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -193,3 +194,58 @@ def test_units_the_identity_cannot_have(tmp_path, monkeypatch) -> None:
     with pytest.raises(StudyError) as exc:
         carbonpath.load_study(path).run(only=["decomposition"])
     assert exc.value.key == "decomposition.unit" and "needs regions" in str(exc.value)
+
+
+@dataclass
+class _RegionLevelStudy:
+    """What the step reads of a region-level panel study (no sectors)."""
+
+    economy: pd.DataFrame
+    years: list[int]
+    region_codes: list[str]
+    is_panel: bool = True
+    members: tuple[str, ...] = ()
+    energy: pd.DataFrame | None = None
+
+
+def test_region_level_kaya_through_the_resolver_against_the_hand_example() -> None:
+    """The hand-built 3-region Kaya example of test_identity, read by the study's resolver
+    from region-level rows (sector ""), as a region-level panel gives them."""
+    from carbonpath.decomposition import step
+    from carbonpath.decomposition.settings import parse_decomposition
+    from carbonpath.study.resolver import Resolver
+    from tests.decomposition.test_identity import KAYA_DATA, kaya_by_hand
+
+    rows, co2 = [], []
+    for r, (p0, p1, g0, g1, e0, e1, c0, c1) in KAYA_DATA.items():
+        for y, p, g, e, c in ((2020, p0, g0, e0, c0), (2021, p1, g1, e1, c1)):
+            rows += [
+                (r, y, "", v, x) for v, x in (("population", p), ("gdp", g), ("energy_total", e))
+            ]
+            co2.append((r, y, "", c))
+    economy = pd.DataFrame(rows, columns=["region", "year", "sector", "variable", "value"])
+    sectors = pd.DataFrame(columns=["code", "name", "group", "role"])
+    regions = pd.DataFrame({"code": list(KAYA_DATA), "name": list(KAYA_DATA), "group": ""})
+    resolver = Resolver(
+        economy,
+        None,
+        sectors,
+        co2=pd.DataFrame(co2, columns=["region", "year", "sector", "co2_t"]),
+        regions=regions,
+    )
+    study = _RegionLevelStudy(economy, [2020, 2021], list(KAYA_DATA))
+    settings = parse_decomposition({"identity": "kaya", "periods": ["first_last"]})
+    res = step.run(
+        study,  # type: ignore[arg-type]
+        settings,
+        resolver=resolver,
+        co2_by_fuel=pd.DataFrame(columns=["region", "year", "sector", "fuel", "co2_t"]),
+        energy_to_gj=lambda e: e,
+    )
+    assert res.keys == ("region",) and res.notes[0].startswith("identity:")
+    eff = res.effects.set_index(["region", "effect"])
+    for r, effects in kaya_by_hand(region_share=True).items():
+        for x, v in effects.items():
+            assert eff.loc[(r, x), "additive"] == pytest.approx(v, rel=1e-12, abs=1e-12)
+    assert eff.loc["total", "additive"].sum() == pytest.approx(121.0 - 125.0, abs=1e-9)
+    assert eff.loc["total", "multiplicative"].prod() == pytest.approx(121.0 / 125.0, rel=1e-12)
