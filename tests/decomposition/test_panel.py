@@ -54,6 +54,7 @@ def test_default_is_the_sectoral_identity_per_region_and_sector(tmp_path, monkey
     study, res = run(tmp_path, monkeypatch, FIRST_LAST)
     d = res.decomposition
     assert d.keys == ("region", "sector") and "region_share" in d.effects_names
+    assert d.unit == "region" and d.to_dict()["keys"] == ["region", "sector"]
     assert d.periods == (YEARS,)
     assert any("years 2008-2009 dropped: XJ lacks data" in n for n in d.notes)
     eff = d.effects.set_index(["region", "sector", "effect"])
@@ -140,6 +141,7 @@ def test_sector_unit_adds_the_regions_up(tmp_path, monkeypatch) -> None:
     study, res = run(tmp_path, monkeypatch, FIRST_LAST + 'unit = "sector"\n')
     d = res.decomposition
     assert d.keys == ("sector",) and "region_share" not in d.effects_names
+    assert d.unit == "sector"
     fuel = res.emissions.by_fuel
     cells = fuel[fuel["year"].isin(YEARS)].pivot_table(
         index=["sector", "fuel"], columns="year", values="co2_t", aggfunc="sum"

@@ -10,6 +10,7 @@ method) as ``energy_to_gj``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -311,8 +312,6 @@ def run_sectoral(
 
 
 def _with_notes(res: DecompositionResults, notes: list[str]) -> DecompositionResults:
-    from dataclasses import replace
-
     return replace(res, notes=(*notes, *res.notes)) if notes else res
 
 
@@ -366,6 +365,19 @@ def run(
     panel = bool(getattr(study, "is_panel", False))
     unit = settings.unit_for(panel=panel)
     _check_unit(settings, unit, panel)
+    return replace(_run_unit(study, settings, unit, resolver, co2_by_fuel, energy_to_gj), unit=unit)
+
+
+def _run_unit(
+    study: Study,
+    settings: DecompositionSettings,
+    unit: str,
+    resolver: Resolver,
+    co2_by_fuel: pd.DataFrame,
+    energy_to_gj: Callable[[pd.DataFrame], pd.DataFrame],
+) -> DecompositionResults:
+    """``run`` for a checked unit of observation."""
+    panel = bool(getattr(study, "is_panel", False))
     if settings.identity.kind == "sectoral":
         return run_sectoral(
             study, settings, unit=unit, co2_by_fuel=co2_by_fuel, energy_to_gj=energy_to_gj
