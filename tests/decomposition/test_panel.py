@@ -251,3 +251,36 @@ def test_region_level_kaya_through_the_resolver_against_the_hand_example() -> No
             assert eff.loc[(r, x), "additive"] == pytest.approx(v, rel=1e-12, abs=1e-12)
     assert eff.loc["total", "additive"].sum() == pytest.approx(121.0 - 125.0, abs=1e-9)
     assert eff.loc["total", "multiplicative"].prod() == pytest.approx(121.0 / 125.0, rel=1e-12)
+
+
+def test_user_identity_per_region_and_sector(tmp_path, monkeypatch) -> None:
+    toml = FIRST_LAST + (
+        'identity = ["output_value", "energy/output_value", "co2/energy"]\nunit = "sector"\n'
+    )
+    study, res = run(tmp_path, monkeypatch, toml)
+    d = res.decomposition
+    assert d.keys == ("region", "sector") and d.mode == "identity"
+    assert d.effects_names == (
+        "output_value",
+        "region_share",
+        "structure",
+        "energy/output_value",
+        "co2/energy",
+    )
+    eff = d.effects.set_index(["region", "sector", "effect"])["additive"]
+    tot = d.totals.set_index(["region", "sector"])
+    assert eff.loc[("total", "total")].sum() == pytest.approx(
+        tot.loc[("total", "total"), "change"], abs=1e-9 * tot.loc[("total", "total"), "co2_end"]
+    )
+    # the structure effect of sector B in region TJ: L(C) ln(S^T / S^0), S = Q_TJ,B / Q_TJ
+    out = study.economy[study.economy["variable"] == "output_value"].set_index(
+        ["region", "sector", "year"]
+    )["value"]
+    c = res.emissions.by_sector.set_index(["region", "sector", "year"])["co2_t"]
+    share = {
+        y: out[("TJ", "B", y)] / sum(out[("TJ", s, y)] for s in ("A", "B", "C")) for y in YEARS
+    }
+    w = float(L(c[("TJ", "B", 2019)], c[("TJ", "B", 2010)]))
+    assert eff[("TJ", "B", "structure")] == pytest.approx(
+        w * math.log(share[2019] / share[2010]), rel=1e-10
+    )
