@@ -1,6 +1,7 @@
 """Run a study: every configured analysis in order, feeding each the study's data.
 
-Order: emissions -> index -> stirpat -> decomposition -> targets -> scenarios.  A step
+Order: emissions -> index -> stirpat -> decomposition -> decoupling -> targets ->
+scenarios.  A step
 whose inputs are absent (e.g. no energy data in inventory mode, no [stirpat] section)
 is skipped with the reason recorded in ``results.skipped``; nothing is faked.
 """
@@ -20,7 +21,15 @@ from carbonpath.study import StudyData
 from carbonpath.study import load_study as _load_data
 from carbonpath.study.resolver import Resolver
 
-STEPS = ("emissions", "index", "stirpat", "decomposition", "targets", "scenarios")
+STEPS = (
+    "emissions",
+    "index",
+    "stirpat",
+    "decomposition",
+    "decoupling",
+    "targets",
+    "scenarios",
+)
 
 
 def _blocking_error(study: StudyData) -> StudyError:
@@ -164,7 +173,7 @@ def _skip_decomposition(study: StudyData) -> str | None:
     if _member_output(study)["value"].notna().sum() == 0:
         return (
             "no output_value in economy.csv: the activity and structure effects "
-            "need output by sector"
+            'need output by sector (identity = "kaya" or a list of factors needs none)'
         )
     return None
 
@@ -180,6 +189,28 @@ def _run_decomposition(ctx: RunContext) -> Any:
         resolver=ctx.resolver,
         co2_by_fuel=ctx.results["emissions"].by_fuel,
         energy_to_gj=lambda energy: activity_gj(energy, study.factors),
+    )
+
+
+def _skip_decoupling(study: StudyData) -> str | None:
+    if not study.settings.decomposition.decoupling.enabled:
+        return "[decomposition.decoupling] enabled = false"
+    return _skip_decomposition(study)
+
+
+def _run_decoupling(ctx: RunContext) -> Any:
+    """Tapio decoupling of the decomposition's units, with the LMDI decoupling effort."""
+    from carbonpath.pathways import step as pathways
+
+    dec = ctx.results["decomposition"]
+    return pathways.run_decoupling(
+        resolver=ctx.resolver,
+        totals=dec.totals,
+        effects=dec.effects,
+        keys=dec.keys,
+        periods=dec.periods,
+        driver=ctx.study.settings.decomposition.decoupling.driver,
+        panel=ctx.study.is_panel,
     )
 
 
@@ -209,6 +240,8 @@ def _run_scenarios(ctx: RunContext) -> Any:
 
     cfg = ctx.study.settings
     stirpat = ctx.results["stirpat"]
+    if ctx.study.is_panel:
+        return _run_region_scenarios(ctx)
     elasticities = stirpat.ridge.params.drop("const").astype(float)
     drivers = stirpat.data.set_index("year")[list(elasticities.index)]
     return pathways.run_scenarios(
@@ -222,12 +255,34 @@ def _run_scenarios(ctx: RunContext) -> Any:
     )
 
 
+def _run_region_scenarios(ctx: RunContext) -> Any:
+    """A panel's scenarios: every region from its own drivers, and the sum."""
+    from carbonpath.pathways import step as pathways
+
+    study, cfg = ctx.study, ctx.study.settings
+    b, draws, source, interval = pathways.region_elasticities(
+        ctx.results["stirpat"], study.region_codes, seed=study.seed, draws=cfg.stirpat.bootstrap
+    )
+    return pathways.run_region_scenarios(
+        study,
+        cfg.scenarios,
+        resolver=ctx.resolver,
+        terms={name: (t.num, t.den) for name, t in cfg.stirpat.regressors.items()},
+        elasticities=b,
+        bootstrap=draws,
+        source=source,
+        interval=interval,
+        targets=cfg.targets,
+    )
+
+
 #: the registry, in run order
 REGISTRY: tuple[Step, ...] = (
     Step("emissions", _run_emissions, _skip_never),
     Step("index", _run_index, _skip_index, needs=("emissions",)),
     Step("stirpat", _run_stirpat, _skip_stirpat, needs=("emissions",)),
     Step("decomposition", _run_decomposition, _skip_decomposition, needs=("emissions",)),
+    Step("decoupling", _run_decoupling, _skip_decoupling, needs=("emissions", "decomposition")),
     Step("targets", _run_targets, _skip_targets, needs=("emissions",)),
     Step("scenarios", _run_scenarios, _skip_scenarios, needs=("emissions", "stirpat")),
 )

@@ -21,7 +21,13 @@ def test_defaults_dump_as_before_with_new_keys_after() -> None:
         "identity": "sectoral",
         "scope": "region",
         "region_share": True,
+        "unit": None,
+        "decoupling": {"enabled": True, "driver": None},
     }
+    assert s.unit_for(panel=False) == "sector" and s.unit_for(panel=True) == "region"
+    kaya = parse_decomposition({"identity": "kaya"})
+    assert kaya.unit_for(panel=False) == "aggregate" and kaya.unit_for(panel=True) == "region"
+    assert parse_decomposition({"unit": "sector"}).unit_for(panel=True) == "sector"
 
 
 def test_periods_forms_and_typed_identity() -> None:
@@ -69,6 +75,9 @@ def test_periods_forms_and_typed_identity() -> None:
         ({"quantity": "Energy!"}, "decomposition.quantity", "not a variable name"),
         ({"region_share": 1}, "decomposition.region_share", "true or false"),
         ({"scope": ""}, "decomposition.scope", "is not a scope"),
+        ({"unit": "country"}, "decomposition.unit", "'country' is not allowed"),
+        ({"decoupling": {"driver": "co2"}}, "decomposition.decoupling.driver", "not allowed"),
+        ({"decoupling": {"on": True}}, "decomposition.decoupling.on", "unknown key"),
     ],
 )
 def test_errors_carry_key(raw: dict, key: str, words: str) -> None:

@@ -52,7 +52,10 @@ def test_decompose_tables_to_dict() -> None:
         "zero_cells",
         "insensitivity",
         "notes",
+        "keys",
+        "unit",
     ]
+    assert d["keys"] == ["sector"] and d["unit"] is None
     assert d["mode"] == "energy" and d["insensitivity"]["insensitive"] is True
     assert list(d["insensitivity"]) == [
         "deltas",

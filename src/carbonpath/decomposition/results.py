@@ -23,7 +23,7 @@ class DecompositionResults(ResultBase):
     values at the start and end of each period, change and ratio.  ``chained``: the
     year-to-year effects cumulated over the whole span.  ``zero_cells``: cells zero in one
     year of a period and the rule applied.  ``insensitivity``: the rerun with delta from
-    1e-10 to 1e-20.
+    1e-10 to 1e-20.  ``keys``: the unit key columns; ``unit``: the unit of observation.
     """
 
     method: str
@@ -38,8 +38,10 @@ class DecompositionResults(ResultBase):
     zero_cells: pd.DataFrame = table("decomposition_zero_cells")
     insensitivity: DeltaCheck
     notes: tuple[str, ...] = ()
-    #: the unit key columns of the tables
-    keys: tuple[str, ...] = internal(("sector",))
+    #: the unit key columns of the tables (a row whose keys are all "total" is the sum)
+    keys: tuple[str, ...] = ("sector",)
+    #: the unit of observation ("aggregate", "sector", "region"; None outside a study)
+    unit: str | None = None
     zero_limits: bool = internal(True)
 
     def to_frame(self) -> pd.DataFrame:

@@ -10,7 +10,13 @@ Keys (docs/methods/decomposition.md, section "study.toml keys"):
   "energy/gdp", "co2/energy"] whose product is ``quantity`` (default "co2");
 - ``scope``: the scope whose variables a Kaya or user identity reads (default "region");
 - ``region_share``: with several regions, split the activity into its total and the
-  regions' shares (default true).
+  regions' shares (default true);
+- ``unit``: the unit of observation, "aggregate" (one total), "sector" or "region"
+  (default: "region" in a study with regions.csv, else "sector" for the sectoral
+  identity and "aggregate" for a Kaya or user identity);
+- ``[decomposition.decoupling]``: the Tapio decoupling step (``driver``: "gdp" or
+  "output_value", default gdp for regions and aggregates, output_value for sectors;
+  ``enabled``, default true).
 """
 
 from __future__ import annotations
@@ -116,6 +122,17 @@ def _scope(value: object) -> str:
     return value
 
 
+Unit = Literal["aggregate", "sector", "region"]
+Driver = Literal["gdp", "output_value"]
+
+
+class DecouplingSettings(SettingsModel):
+    """``[decomposition.decoupling]``: Tapio decoupling against a driver."""
+
+    enabled: bool = True
+    driver: Driver | None = None
+
+
 class DecompositionSettings(SettingsModel):
     """``[decomposition]``: LMDI-I periods, the zero rule and the identity."""
 
@@ -130,6 +147,8 @@ class DecompositionSettings(SettingsModel):
     ] = SECTORAL
     scope: Annotated[str, PlainValidator(_scope)] = "region"
     region_share: bool = True
+    unit: Unit | None = None
+    decoupling: DecouplingSettings = DecouplingSettings()
 
     @model_validator(mode="after")
     def _quantity_needs_user_identity(self) -> DecompositionSettings:
@@ -140,6 +159,14 @@ class DecompositionSettings(SettingsModel):
                 key="quantity",
             )
         return self
+
+    def unit_for(self, *, panel: bool) -> Unit:
+        """The unit of observation: ``unit`` or its default (see the module docstring)."""
+        if self.unit is not None:
+            return self.unit
+        if panel:
+            return "region"
+        return "sector" if self.identity.kind == "sectoral" else "aggregate"
 
     @property
     def period_years(self) -> list[tuple[int, int]]:

@@ -107,10 +107,17 @@ def _unit_levels(levels: pd.DataFrame, keys: list[str], values: list[str]) -> pd
     return tab.set_index([*keys, "year"]).sort_index()
 
 
+def _is_total(unit: object) -> bool:
+    label = unit if isinstance(unit, tuple) else (unit,)
+    return bool(label) and label[0] == TOTAL
+
+
 def _state_rows(
     tab: pd.DataFrame, keys: list[str], pairs: list[tuple[int, int]], quantity: str, driver: str
 ) -> pd.DataFrame:
-    units = tab.index.droplevel("year").unique() if keys else [()]
+    units = list(tab.index.droplevel("year").unique()) if keys else [()]
+    # the sum last (a code may sort after "total", e.g. 山西)
+    units = [u for u in units if not _is_total(u)] + [u for u in units if _is_total(u)]
     rows = []
     for unit in units:
         label = unit if isinstance(unit, tuple) else (unit,)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -71,6 +71,8 @@ class TargetResults(ResultBase):
     (see :class:`.targets.TargetProgress` for the columns)."""
 
     records: pd.DataFrame = table("targets")
+    #: notes on the targets (e.g. how a panel's targets are tracked)
+    notes: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         return self.records
@@ -120,15 +122,34 @@ class UnitScenarioResults(ResultBase):
     whose interval is taken over the sums of the units' paths draw by draw).
     ``peaks``: <unit column>, scenario, peak_year, peak_co2_t, note.
     ``assumptions``: <unit column>, scenario, driver, rate, source, elasticity.
+    ``elasticities``: where the elasticities come from (the panel model over regions,
+    or the time-series model applied to every region); ``interval``: how the interval
+    is drawn (None without draws).
     """
 
     unit: str
     anchor_year: int
     horizon: int
     n_bootstrap: int
-    paths: pd.DataFrame = table("unit_scenarios")
-    peaks: pd.DataFrame = table("unit_scenario_peaks")
-    assumptions: pd.DataFrame = table("unit_scenario_assumptions")
+    paths: pd.DataFrame = table("scenarios")
+    peaks: pd.DataFrame = table("scenario_peaks")
+    assumptions: pd.DataFrame = table("scenario_assumptions")
+    method: str = ANCHOR_NOTE
+    interval: str | None = None
+    elasticities: str = ""
+    scope: str = ""
+    notes: tuple[str, ...] = ()
+    #: every target on every region's path and the sum's (region + the columns of
+    #: ``ScenarioResults.target_checks``); empty without targets
+    target_checks: pd.DataFrame = field(
+        default_factory=pd.DataFrame,
+        metadata={"table": "scenario_target_checks", "json": True},
+    )
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The projected paths (as ``ScenarioResults.records``)."""
+        return self.paths
 
     def to_frame(self) -> pd.DataFrame:
         return self.paths

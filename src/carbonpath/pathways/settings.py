@@ -207,15 +207,35 @@ def parse_targets(raw: object) -> TargetSettings:
 
 
 class Scenario(SettingsModel):
-    """A ``[scenarios.<name>]`` table: a label and an annual growth rate per driver."""
+    """A ``[scenarios.<name>]`` table: a label, an annual growth rate per driver and, in a
+    panel, a region's own rates (``[scenarios.<name>.regions.<code>]``)."""
 
     label: str
     rates: dict[str, Annotated[Rate, PlainValidator(_rate)]] = Field(default_factory=dict)
+    regions: dict[str, dict[str, Annotated[Rate, PlainValidator(_rate)]]] = Field(
+        default_factory=dict
+    )
 
     @model_serializer(mode="wrap")
     def _flat(self, handler: Any) -> Any:
         out = handler(self)
-        return {"label": out["label"], **out["rates"]}
+        regions = {"regions": out["regions"]} if out["regions"] else {}
+        return {"label": out["label"], **out["rates"], **regions}
+
+
+def _region_rates(value: object, key: str) -> dict[str, dict[str, Rate]]:
+    """``regions``: {region code: {driver: rate}} (each rate as ``_rate``)."""
+    fix = "write [scenarios.<name>.regions.<code>] tables of driver = rate"
+    if not isinstance(value, Mapping):
+        raise SettingError("regions must be a table of region tables", fix, key=key)
+    out: dict[str, dict[str, Rate]] = {}
+    for code, rates in value.items():
+        if not isinstance(rates, Mapping):
+            raise SettingError(
+                f"region {code!r} must be a table of rates", fix, key=f"{key}.{code}"
+            )
+        out[str(code)] = {d: _rate_at(r, f"{key}.{code}.{d}") for d, r in rates.items()}
+    return out
 
 
 class ScenarioSettings(SettingsModel):
@@ -251,8 +271,13 @@ class ScenarioSettings(SettingsModel):
             label = table.get("label", name)
             if not isinstance(label, str):
                 raise SettingError("label must be a string", key=f"{name}.label")
-            rates = {k: _rate_at(v, f"{name}.{k}") for k, v in table.items() if k != "label"}
-            named[name] = {"label": label, "rates": rates}
+            rates = {
+                k: _rate_at(v, f"{name}.{k}")
+                for k, v in table.items()
+                if k not in ("label", "regions")
+            }
+            regions = _region_rates(table.get("regions", {}), f"{name}.regions")
+            named[name] = {"label": label, "rates": rates, "regions": regions}
         if len(named) > MAX_SCENARIOS:
             raise SettingError(
                 f"{len(named)} scenarios is more than {MAX_SCENARIOS}",
@@ -289,12 +314,13 @@ class ScenarioSettings(SettingsModel):
                 fix=f"use one of {', '.join(drivers)}",
             )
         for name, scenario in self.scenarios.items():
-            for driver in scenario.rates:
+            own = [(f"regions.{c}.{d}", d) for c, r in scenario.regions.items() for d in r]
+            for where, driver in [*((d, d) for d in scenario.rates), *own]:
                 if driver not in drivers:
                     raise StudyError(
                         f"unknown driver '{driver}' in scenario '{name}'",
                         file=FILE,
-                        key=f"scenarios.{name}.{driver}",
+                        key=f"scenarios.{name}.{where}",
                         fix=f"use one of {', '.join(drivers)}",
                     )
 

@@ -8,7 +8,7 @@ elasticities.  Both take typed settings and pandas data; ``track_targets`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,14 +16,18 @@ import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.settings import FILE
+from carbonpath.pathways import panel
 from carbonpath.pathways import scenarios as sc
 from carbonpath.pathways.checks import scenario_target_checks
+from carbonpath.pathways.decoupling import decoupling
 from carbonpath.pathways.results import (
     ANCHOR_NOTE,
     INTERVAL_NOTE,
     TARGET_COLUMNS,
+    DecouplingResults,
     ScenarioResults,
     TargetResults,
+    UnitScenarioResults,
 )
 from carbonpath.pathways.settings import ScenarioSettings, Target, TargetSettings
 from carbonpath.pathways.targets import intensity_series, track_target
@@ -33,6 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Resolver = Callable[[str, str], pd.Series]
 SeriesByScope = pd.Series | Mapping[str, pd.Series]
+#: the label of a total row in the decomposition's tables
+TOTAL = "total"
 
 
 def _err(message: str, key: str, fix: str | None = None) -> StudyError:
@@ -126,8 +132,11 @@ def track_targets(
 
 
 def run_targets(study: Study, settings: TargetSettings, *, resolver: Resolver) -> TargetResults:
-    """Track the study's targets on the CO2 and output-value series of their scopes."""
+    """Track the study's targets on the CO2 and output-value series of their scopes
+    (in a panel: per region and for the sum, see :mod:`.panel`)."""
     years = list(study.years)
+    if getattr(study, "is_panel", False):
+        return panel.track_region_targets(settings, resolver=resolver, years=years)
     co2 = {s: resolver("co2", s).reindex(years) for s in settings.scopes}
     output = {s: resolver("output_value", s).reindex(years) for s in settings.scopes}
     return track_targets(settings, co2, output)
@@ -277,4 +286,159 @@ def run_scenarios(
         elasticities=elasticities,
         bootstrap=bootstrap,
         output=output,
+    )
+
+
+def region_elasticities(
+    stirpat: object, regions: Sequence[str], *, seed: int, draws: int
+) -> tuple[pd.Series, np.ndarray | None, str, str | None]:
+    """The elasticities B (no constant) for the regions' scenarios, their draws, and
+    both sources in words.
+
+    The panel model over regions when the STIRPAT results have one (``stirpat.panel``
+    with status "ok" whose entities, ``members``, are the study's regions): its B, and
+    ``draws`` normal draws N(B, SE^2) for the interval.  Otherwise the time-series ridge
+    model's B and its bootstrap draws, applied to every region.
+    """
+    fit = getattr(stirpat, "panel", None)
+    entities = set(getattr(fit, "members", ()) or ())
+    if getattr(fit, "status", "") == "ok" and entities == set(regions):
+        b = fit.params.drop("const", errors="ignore").astype(float)  # type: ignore[union-attr]
+        sims = panel.normal_draws(b, fit.bse, draws, seed) if draws else None  # type: ignore[union-attr]
+        words = (
+            f"panel model over the regions ({getattr(fit, 'model', '')}, {getattr(fit, 'cov', '')})"
+        )
+        return b, sims, words, panel.NORMAL_INTERVAL.format(n=draws, seed=seed)
+    b = stirpat.ridge.params.drop("const").astype(float)  # type: ignore[attr-defined]
+    words = (
+        "the time-series ridge model (B), the same in every region (no panel model over regions)"
+    )
+    return b, getattr(stirpat, "bootstrap_draws", None), words, INTERVAL_NOTE
+
+
+def run_region_scenarios(
+    study: Study,
+    settings: ScenarioSettings,
+    *,
+    resolver: Resolver,
+    terms: Mapping[str, panel.TermParts],
+    elasticities: pd.Series,
+    bootstrap: np.ndarray | None,
+    source: str,
+    interval: str | None,
+    targets: TargetSettings | None = None,
+) -> UnitScenarioResults:
+    """Scenarios of a panel study: every region's CO2 (scope ``settings.scope``) from its
+    own drivers (``terms``: the STIRPAT regressors as (variable, scope) parts) with the
+    elasticities B (no constant) and their draws, and the sum of the regions; ``targets``
+    are checked on every region's path and the sum's."""
+    regions = list(study.region_codes)
+    drivers = panel.region_drivers(resolver, terms, regions)
+    co2 = panel.region_co2(resolver, settings.scope)
+    output = None
+    if targets is not None and any(t.type == "intensity" for t in targets.targets):
+        output = panel.region_co2(resolver, settings.scope, "output_value")
+    return panel.project_regions(
+        settings,
+        drivers=drivers,
+        co2=co2,
+        elasticities=elasticities,
+        bootstrap=bootstrap,
+        source=source,
+        interval=interval,
+        targets=targets,
+        output=output,
+    )
+
+
+# ----------------------------------------------------------------------------- decoupling
+
+
+def _unit_rows(frame: pd.DataFrame, keys: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of a decomposition table at the decoupling unit: a region's total when
+    the decomposition ran per region and sector, else the table's own units."""
+    if keys == ("region", "sector"):
+        rows = frame[frame["sector"].astype(str) == TOTAL].drop(columns="sector")
+        return rows, ["region"]
+    return frame, list(keys)
+
+
+def _quantity_levels(totals: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """[keys,] year, co2: the decomposed quantity per unit and year, from the totals
+    (start and end of every period), without the total rows."""
+    q = next(
+        c[: -len("_start")] for c in totals.columns if c.endswith("_start") and c != "period_start"
+    )
+    parts = [
+        totals[[*keys, f"period_{end}", f"{q}_{end}"]].set_axis([*keys, "year", "co2"], axis=1)
+        for end in ("start", "end")
+    ]
+    tab = pd.concat(parts, ignore_index=True).drop_duplicates([*keys, "year"])
+    for k in keys:
+        tab = tab[tab[k].astype(str) != TOTAL]
+    return tab.astype({"year": int}).sort_values([*keys, "year"]).reset_index(drop=True)
+
+
+def _driver_values(
+    resolver: Resolver, driver: str, keys: list[str], units: list[str], panel: bool
+) -> pd.Series:
+    """The driver per unit and year: per sector (its output), per region (GDP at the
+    region level, or the member sectors' output) or of the whole study."""
+    scope = "modern" if driver == "output_value" else "*"
+    try:
+        if keys == ["sector"]:  # in a panel: the sector summed over the regions
+            parts = {u: resolver(driver, f"*:{u}" if panel else u) for u in units}
+            return pd.concat(parts, names=["sector", "year"])
+        if keys == ["region"]:
+            return resolver.panel(driver, scope)  # type: ignore[attr-defined]
+        return resolver(driver, f"*:{scope}" if panel else scope)
+    except InputError as exc:
+        raise _err(
+            f"decoupling driver {driver}: {exc.message}",
+            "decomposition.decoupling.driver",
+            fix=exc.fix or "give the driver's data or choose another driver",
+        ) from None
+
+
+def run_decoupling(
+    *,
+    resolver: Resolver,
+    totals: pd.DataFrame,
+    effects: pd.DataFrame,
+    keys: tuple[str, ...],
+    periods: Sequence[tuple[int, int]],
+    driver: str | None = None,
+    panel: bool = False,
+) -> DecouplingResults:
+    """Tapio decoupling of the decomposition's units and its LMDI decoupling effort.
+
+    ``totals``/``effects``/``keys``/``periods``: the decomposition results' tables, unit
+    key columns and periods.  The unit is the decomposition's (a region's total when it
+    ran per region and sector); CO2 comes from the totals, so each unit's effort sums
+    exactly to its elasticity.  ``driver``: "gdp" or "output_value" (default: output
+    for sectors, GDP otherwise), read through ``resolver``.
+    """
+    rows, unit_keys = _unit_rows(totals, keys)
+    eff, _ = _unit_rows(effects, keys)
+    driver = driver or ("output_value" if unit_keys == ["sector"] else "gdp")
+    levels = _quantity_levels(rows, unit_keys)
+    units = sorted({str(u) for u in levels[unit_keys[0]]}) if unit_keys else []
+    g = _driver_values(resolver, driver, unit_keys, units, panel).astype(float)
+    index = pd.MultiIndex.from_frame(levels[[*unit_keys, "year"]]) if unit_keys else levels["year"]
+    levels[driver] = g.reindex(index).to_numpy()
+    missing = levels[levels[driver].isna()]
+    if not missing.empty:
+        first = missing.iloc[0]
+        where = ", ".join(f"{k} {first[k]}" for k in [*unit_keys, "year"])
+        raise _err(
+            f"decoupling driver {driver} is missing for {where}",
+            "decomposition.decoupling.driver",
+            fix="give the driver in every year the decomposition uses",
+        )
+    return decoupling(
+        levels,
+        driver=driver,
+        quantity="co2",
+        periods=[tuple(p) for p in periods],
+        effects=eff,
     )

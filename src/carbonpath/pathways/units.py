@@ -16,6 +16,7 @@ of sum_u C_u,t^(b) (draw b of every unit summed, so draws must be equally many).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -94,16 +95,20 @@ def track_units(
     series[TOTAL] = _tracked(c[every].sum(axis=1), total_q, kind)
     rows = []
     for unit, (s, label) in series.items():
-        progress = track_target(
-            s,
-            base_year=base_year,
-            target_year=target_year,
-            reduction=reduction,
-            kind=kind,
-            name=name,
-            unit=label,
-            trend_years=trend_years,
-        )
+        try:
+            progress = track_target(
+                s,
+                base_year=base_year,
+                target_year=target_year,
+                reduction=reduction,
+                kind=kind,
+                name=name,
+                unit=label,
+                trend_years=trend_years,
+            )
+        except InputError as exc:
+            where = "the sum" if unit == TOTAL else f"{by} {unit}"
+            raise InputError(f"{where}: {exc.message}", fix=exc.fix) from None
         rows.append({by: unit, **progress.to_dict()})
     return pd.DataFrame(rows)
 
@@ -166,6 +171,16 @@ def _sum_rows(
     return paths, peaks
 
 
+def _own_rates(
+    spec: ScenarioSpec,
+    unit: str,
+    unit_rates: Mapping[str, Mapping[str, Mapping[str, float | str]]] | None,
+) -> ScenarioSpec:
+    """The scenario with the unit's own rates over the common ones."""
+    own = (unit_rates or {}).get(spec.name, {}).get(unit)
+    return replace(spec, rates={**spec.rates, **own}) if own else spec
+
+
 def project_units(
     drivers: pd.DataFrame,
     co2: pd.DataFrame,
@@ -176,21 +191,24 @@ def project_units(
     horizon: int = DEFAULT_HORIZON,
     trend_years: int = DEFAULT_TREND_YEARS,
     bootstrap: np.ndarray | Mapping[str, np.ndarray] | None = None,
+    unit_rates: Mapping[str, Mapping[str, Mapping[str, float | str]]] | None = None,
 ) -> UnitScenarioResults:
     """Project every unit's CO2 and the units' sum for each scenario.
 
     ``drivers``: <by>, year and the driver levels (P, A ...) or logs (lnP ...).
     ``co2``: <by>, year, co2_t.  ``elasticities``: one Series of B by term for every
     unit, or a DataFrame (index unit, columns terms).  ``bootstrap``: draws (B x p) for
-    every unit, {unit: draws}, or None.  Every unit must end its data in the same year
-    (the anchor of the sum).
+    every unit, {unit: draws}, or None.  ``unit_rates``: {scenario: {unit: {driver:
+    rate}}}, a unit's own rates over the scenario's (its drivers' trends stay the
+    default).  Every unit must end its data in the same year (the anchor of the sum).
     """
     units = sorted({str(u) for u in co2[by]})
     projections = {}
     for unit in units:
         d, c, b, draws = _unit_inputs(unit, drivers, co2, elasticities, bootstrap, by)
+        specs = [_own_rates(spec, unit, unit_rates) for spec in scenarios]
         projections[unit] = project(
-            d, c, b, scenarios, horizon=horizon, trend_years=trend_years, bootstrap=draws
+            d, c, b, specs, horizon=horizon, trend_years=trend_years, bootstrap=draws
         )
     anchors = {u: p.anchor_year for u, p in projections.items()}
     if len(set(anchors.values())) > 1:
