@@ -161,13 +161,7 @@ def _member_output(study: StudyData) -> pd.DataFrame:
     return member_output(study.economy, study.members, study.years)
 
 
-#: why a step that is not region-aware yet is skipped in a panel study
-PANEL_NOT_YET = "not yet available for panel studies"
-
-
 def _skip_decomposition(study: StudyData) -> str | None:
-    if study.is_panel:
-        return PANEL_NOT_YET
     if study.settings.decomposition.identity.kind != "sectoral":
         return None
     if _member_output(study)["value"].notna().sum() == 0:
@@ -215,8 +209,6 @@ def _run_decoupling(ctx: RunContext) -> Any:
 
 
 def _skip_targets(study: StudyData) -> str | None:
-    if study.is_panel:
-        return PANEL_NOT_YET
     return None if study.settings.targets.targets else "study.toml declares no [[targets]]"
 
 
@@ -229,8 +221,6 @@ def _run_targets(ctx: RunContext) -> Any:
 
 
 def _skip_scenarios(study: StudyData) -> str | None:
-    if study.is_panel:
-        return PANEL_NOT_YET
     return _skip_stirpat(study) and "scenarios need the STIRPAT model ([stirpat])"
 
 

@@ -110,7 +110,9 @@ def test_a_base_year_a_region_lacks_names_it(tmp_path, monkeypatch) -> None:
 
 
 def test_scenarios_per_region_with_their_own_rates(tmp_path, monkeypatch) -> None:
-    study, res = _run(tmp_path, monkeypatch, STIRPAT + SCENARIOS)
+    # the time-series model of the sum of regions gives the elasticities here
+    aggregate = STIRPAT.replace("bootstrap = 200", 'bootstrap = 200\nunit = "aggregate"')
+    study, res = _run(tmp_path, monkeypatch, aggregate + SCENARIOS)
     sc = res.scenarios
     assert sc.unit == "region" and sc.anchor_year == 2019 and sc.horizon == 2030
     assert "time-series ridge model" in sc.elasticities and sc.n_bootstrap > 0
@@ -192,12 +194,11 @@ def test_the_whole_panel_run(tmp_path, monkeypatch) -> None:
 
 
 def test_the_whole_panel_run_with_the_studys_own_emissions(tmp_path) -> None:
-    """The same without the test's region-aware emissions: runs once the emissions step
-    accounts region by region (issue 14)."""
+    """The same without the test's region-aware emissions: the emissions step accounts
+    region by region."""
     toml = STIRPAT + TARGETS + SCENARIOS + '\n[decomposition]\nidentity = "kaya"\n'
     study = carbonpath.load_study(panel_study(tmp_path / "p", toml))
-    if "region" not in study.run(only=["emissions"]).emissions.by_fuel.columns:
-        pytest.skip("the emissions step does not account region by region on this branch")
+    assert "region" in study.run(only=["emissions"]).emissions.by_fuel.columns
     res = study.run()
     for name in ("decomposition", "decoupling", "targets", "scenarios"):
         assert res[name] is not None and name not in res.skipped
