@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.text import display_text
+from carbonpath.report.figures.words import language_of
 from carbonpath.report.style import DASHES, LINE_PALETTE, MARKERS, StyleInfo, has_cjk
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,6 +88,7 @@ class Context:
     group_of: dict[str, str]
     groups: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"
 
     def label(self, code: str, width: int = 26) -> str:
         return textwrap.fill(plain(self.labels.get(code, str(code))), width)
@@ -167,7 +169,10 @@ def build_context(d: dict[str, Any], info: StyleInfo) -> Context:
         sectors = [s for s in records(d, "data", "sectors") if "code" in s]
     members = [str(s["code"]) for s in sectors if s.get("role", "member") == "member"]
     report = (d.get("settings") or {}).get("report") or {}
-    want = report.get("labels") or ("name_zh" if report.get("language") == "zh" else "name")
+    lang = language_of(d)
+    want = report.get("labels") or "name"
+    if lang == "zh" and want == "name":  # a Chinese report names sectors in Chinese
+        want = "name_zh"
     labels: dict[str, str] = {}
     lost_cjk = False
     for s in sectors:
@@ -175,7 +180,7 @@ def build_context(d: dict[str, Any], info: StyleInfo) -> Context:
         lost_cjk = lost_cjk or lost
     group_of = {str(s["code"]): str(s.get("group") or "") for s in sectors}
     notes = list(info.notes) if lost_cjk else []
-    return Context(d, members, labels, group_of, _groups(d, members, group_of), notes)
+    return Context(d, members, labels, group_of, _groups(d, members, group_of), notes, lang)
 
 
 # ------------------------------------------------------------------------------- specs

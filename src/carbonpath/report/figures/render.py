@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.errors import InputError
-from carbonpath.report.figures import accounting, decomposition, economy, index, pathways, stirpat
+from carbonpath.report.figures import (
+    accounting,
+    context_series,
+    decomposition,
+    economy,
+    index,
+    pathways,
+    stirpat,
+)
 from carbonpath.report.figures.context import Context, FigureSpec, build_context
 from carbonpath.report.style import (
     DEFAULT_DPI,
@@ -34,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.report.contract import ResultsLike as Results
 
 #: the sections' figure lists, in report order
-SECTIONS = (economy, accounting, index, stirpat, decomposition, pathways)
+SECTIONS = (economy, context_series, accounting, index, stirpat, decomposition, pathways)
 
 
 def figure_specs(d: dict[str, Any], info: StyleInfo | None = None) -> list[FigureSpec]:
