@@ -47,6 +47,11 @@ def text(key: str, lang: str = "en", /, **fields: Any) -> str:
     return words.format_map(fields) if fields else words
 
 
+def has_text(key: str, lang: str = "en") -> bool:
+    """True when ``key`` is in the figures' words (in ``lang`` or in English)."""
+    return key in catalogue(lang if lang in LANGUAGES else "en") or key in catalogue("en")
+
+
 def language_of(d: dict[str, Any]) -> str:
     """The report language of plain results ``d`` (``settings.report.language``; "en")."""
     settings = d.get("settings") if isinstance(d, dict) else None
