@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from carbonpath.report.style import DEFAULT_DPI, PNG_SOFTWARE
 
@@ -26,11 +26,21 @@ if TYPE_CHECKING:  # pragma: no cover
 PNG_COMPRESSION = 6
 
 
+def _agg(fig: Figure) -> Any:
+    """The figure's Agg canvas (made once): layout and PNG share its renderer and so its
+    cache of text extents, measured once per text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas
+    return canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+
+
 def freeze_layout(fig: Figure, dpi: int = DEFAULT_DPI) -> None:
     """Run the figure's layout engine once (text measured at ``dpi``), then fix the result."""
     engine = fig.get_layout_engine()
     if engine is None or not hasattr(engine, "execute"):
         return
+    _agg(fig)
     own = fig.dpi
     try:
         fig.dpi = dpi
@@ -43,7 +53,6 @@ def freeze_layout(fig: Figure, dpi: int = DEFAULT_DPI) -> None:
 def figure_png(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
     """PNG bytes of ``fig`` at ``dpi`` (RGB, the canvas size, fixed ``Software``, no date)."""
     import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
 
@@ -51,7 +60,7 @@ def figure_png(fig: Figure, dpi: int = DEFAULT_DPI) -> bytes:
     own = fig.dpi
     try:
         fig.dpi = dpi
-        canvas = FigureCanvasAgg(fig)
+        canvas = _agg(fig)
         canvas.draw()
         rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     finally:
