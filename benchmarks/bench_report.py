@@ -7,7 +7,14 @@ time mostly measures the other processes:
 1. ``write_figures``: the 17 figures as PNG (200 dpi) and SVG into ``figures/``;
 2. ``write_html`` with ``figures/`` present (the SVGs are read, not drawn again);
 3. ``write_html`` alone (every figure drawn in memory, SVG only);
-4. ``carbonpath run`` of the built-in study with every output, in a subprocess.
+4. ``carbonpath run`` of the built-in study with every output, in a subprocess;
+5. side by side with 4, alternating run by run: the bare import of carbonpath's own
+   stack in a fresh interpreter, (a) the five packages' top levels (``import numpy,
+   pandas, scipy, statsmodels, matplotlib``; most of scipy and statsmodels load lazily)
+   and (b) every public module of those packages that a default run loads (scipy.stats,
+   statsmodels.regression, matplotlib's Agg and SVG backends ...: the same code a run
+   needs before it computes anything).  The ratio run / import (b) is the figure that
+   issue 17 bounds (at most 2.0).
 
 The study is run once; the report writers then work on the same results.  Run from the
 repository root::
@@ -62,6 +69,67 @@ def _run_cli(out: Path) -> None:
     )
 
 
+STACK = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib")
+
+
+def stack_modules() -> list[str]:
+    """The public modules of the stack a default run loads (found by running one)."""
+    code = (
+        "import sys, tempfile, pathlib\n"
+        "from carbonpath.cli import main\n"
+        "with tempfile.TemporaryDirectory() as t:\n"
+        "    main(['run', '--quiet', '--out', str(pathlib.Path(t) / 'o')])\n"
+        f"top = {STACK!r}\n"
+        "mods = sorted(m for m in sys.modules if m.split('.')[0] in top\n"
+        "              and not any(p.startswith('_') for p in m.split('.'))\n"
+        "              and 'tests' not in m.split('.'))\n"
+        "print(' '.join(mods))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
+    return out.stdout.split()
+
+
+def _import(modules: list[str]) -> Callable[[Path], None]:
+    code = f"import importlib\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
+
+    def run(_: Path) -> None:
+        subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ))
+
+    return run
+
+
+def side_by_side(repeat: int) -> list[tuple[str, Timing]]:
+    """The whole run and the bare stack imports, alternating, each in a fresh interpreter."""
+    used = stack_modules()
+    work = {
+        "import numpy, pandas, scipy, statsmodels, matplotlib": _import(list(STACK)),
+        f"import the stack a run loads ({len(used)} modules)": _import(used),
+        "carbonpath run (all outputs)": _run_cli,
+    }
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in work}
+    for _ in range(repeat):
+        for name, func in work.items():
+            wall, cpu, _cpus = _median_time(func, 1, child=True)
+            times[name].append((wall, cpu))
+    return [
+        (
+            name,
+            (
+                statistics.median(w for w, _ in t),
+                statistics.median(c for _, c in t),
+                [c for _, c in t],
+            ),
+        )
+        for name, t in times.items()
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per measurement: name, median seconds and the single runs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -102,14 +170,21 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     if not args.skip_run:
-        rows.append(
-            ("carbonpath run (all outputs)", _median_time(_run_cli, args.repeat, child=True))
-        )
-    print(f"{'':40s} {'wall':>8s} {'CPU':>8s}")
+        rows += side_by_side(args.repeat)
+    w = max(len(name) for name, _ in rows)
+    print(f"{'':{w}s} {'wall':>8s} {'CPU':>8s}")
     print("CPU is user + system time; its smallest run is the least disturbed one.")
     for name, (wall, cpu, times) in rows:
         runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{name:40s} {wall:6.2f} s {cpu:6.2f} s  (CPU runs: {runs})")
+        print(f"{name:{w}s} {wall:6.2f} s {cpu:6.2f} s  (CPU runs: {runs})")
+    if not args.skip_run:
+        (_, (rw, rc, _r)), (_, (sw, sc, _s)) = rows[-1], rows[-2]
+        (_, (tw, tc, _t)) = rows[-3]
+        print(
+            f"run / stack import: wall {rw / sw:.2f}x, CPU {rc / sc:.2f}x "
+            f"(against the top levels only: wall {rw / tw:.2f}x, CPU {rc / tc:.2f}x; "
+            "target <= 2.0x)"
+        )
     return 0
 
 

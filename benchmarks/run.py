@@ -6,8 +6,9 @@ Measured:
    (subprocess: wall time and the child's max RSS);
 2. ``carbonpath --help`` (subprocess, median of 5: start-up cost);
 3. 10,000 Monte Carlo draws of the emission uncertainty on the built-in study: the bare
-   ``accounting.uncertainty.monte_carlo`` call, and ``run_accounting`` with its default
-   10,000-draw uncertainty (in-process, tracemalloc peak);
+   ``accounting.uncertainty.monte_carlo`` call, and the accounting step with the study's
+   uncertainty settings, ``carbonpath.load_study().run(only=["emissions"])``
+   (in-process, tracemalloc peak);
 4. 2,000 case-resampling bootstrap replicates of the built-in STIRPAT ridge fit;
 5. a 1,000-value ridge trace on the same design;
 6. accounting plus Monte Carlo on a national-scale synthetic inventory (31 regions x
@@ -139,20 +140,16 @@ def bench_help(rows: list[Row]) -> None:
 
 
 def _builtin() -> Any:
-    from carbonpath.study import load_study
+    import carbonpath
 
-    return load_study(None)
+    return carbonpath.load_study()
 
 
 def bench_monte_carlo(rows: list[Row], study: Any) -> None:
-
     from carbonpath.accounting import uncertainty as unc
     from carbonpath.accounting.emissions import compute_emissions
-    from carbonpath.accounting.overrides import resolve_factor_set
-    from carbonpath.accounting.step import run_accounting
 
-    cfg = study.config["accounting"]
-    fs = resolve_factor_set(cfg["factor_set"], study.factors_override)
+    fs = study.factors  # the study's resolved factor set (with its overrides)
     cells = compute_emissions(study.energy, fs)
     fuels = sorted(cells["fuel"].unique())
     fu = {f: (fs.get(f).relative_uncertainty() or 0.05) for f in fuels}
@@ -173,20 +170,11 @@ def bench_monte_carlo(rows: list[Row], study: Any) -> None:
             f"{len(cells)} emission cells; year and year x sector totals",
         )
     )
-    wall, peak, res = traced(
-        lambda: run_accounting(
-            study.energy,
-            study.economy,
-            study.sectors,
-            cfg,
-            study.seed,
-            factors_override=study.factors_override,
-        )
-    )
-    draws = res.to_dict()["uncertainty"]["settings"].get("draws")
+    wall, peak, res = traced(lambda: study.run(only=["emissions"]))
+    draws = res.emissions.to_dict()["uncertainty"]["settings"].get("draws")
     rows.append(
         Row(
-            "`run_accounting` incl. Monte Carlo (built-in study)",
+            "accounting step incl. Monte Carlo (built-in study)",
             wall,
             peak,
             "tracemalloc peak",
@@ -210,7 +198,8 @@ def _stirpat_design(study: Any) -> tuple[Any, Any, float]:
 def bench_ridge(rows: list[Row], study: Any) -> None:
     import numpy as np
 
-    from carbonpath.stirpat.ridge import bootstrap_ridge, ridge_trace
+    from carbonpath.stirpat.resampling import bootstrap_ridge
+    from carbonpath.stirpat.ridge import ridge_trace
 
     y, X, k = _stirpat_design(study)
     bootstrap_ridge(y, X, k, replications=50, seed=1)  # warm-up

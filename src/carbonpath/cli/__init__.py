@@ -17,13 +17,57 @@ from typing import Any
 
 import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from carbonpath.core.version import __version__
 
 
+def plain_help(text: str) -> str:
+    """Help text as printed: typer escapes ``[`` for rich markup even when markup is off
+    (``\\[default: ...]``); carbonpath's help is plain text, so the escape goes."""
+    return text.replace("\\[", "[")
+
+
+def argument_help(callback: Any) -> dict[str, str]:
+    """{parameter: help} of a command's arguments, read from its ``typer.Argument(help=...)``.
+
+    typer hands the help of an argument to click, which (click >= 8.2) drops it; read
+    back here, the help of every argument is shown again under "Arguments".
+    """
+    import inspect
+    import typing
+
+    from typer.models import ArgumentInfo
+
+    fn = inspect.unwrap(callback)
+    hints = typing.get_type_hints(fn, include_extras=True)
+    out: dict[str, str] = {}
+    for name, param in inspect.signature(fn).parameters.items():
+        for info in (param.default, *getattr(hints.get(name), "__metadata__", ())):
+            if isinstance(info, ArgumentInfo) and info.help:
+                out[name] = info.help
+    return out
+
+
+class _Command(TyperCommand):
+    """A command whose ``--help`` is plain text (no markup escapes), arguments explained."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        helps = argument_help(self.callback) if self.callback else {}
+        for p in self.params:
+            if isinstance(p, click.Argument) and not getattr(p, "help", None):
+                p.help = helps.get(p.name or "")  # type: ignore[attr-defined]
+        return plain_help(super().get_help(ctx))
+
+    def format_arguments(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Nothing: typer lists the arguments itself (click >= 8.5 would list them twice)."""
+
+
 class _Group(TyperGroup):
     """Click group that turns carbonpath errors into one line and an exit code."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        return plain_help(super().get_help(ctx))
 
     def invoke(self, ctx: click.Context) -> Any:
         from carbonpath.core.errors import InputError
@@ -103,6 +147,9 @@ def _register_all() -> None:
                 raise
             continue
         module.register(app)
+    for info in app.registered_commands:  # every command prints plain help
+        if info.cls in (None, TyperCommand):
+            info.cls = _Command
 
 
 _register_all()

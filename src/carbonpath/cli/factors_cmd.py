@@ -28,6 +28,11 @@ def factor_records(name: str) -> list[dict[str, Any]]:
     return [{k: _clean(v) for k, v in f.record().items()} for f in fs.entries.values()]
 
 
+#: the built-in factor sets (the help names them without importing the accounting code;
+#: tests/cli/test_help.py checks the list against ``available_sets()``)
+BUILTIN_SETS = ("cn-provincial-2011", "ipcc-2006")
+
+
 def _fmt(x: float | None, digits: int = 4) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
@@ -38,7 +43,9 @@ def register(app: typer.Typer) -> None:
     @app.command("factors")
     def factors(
         set_name: str = typer.Option(
-            "cn-provincial-2011", "--set", help="Factor set to print (see the list below)."
+            "cn-provincial-2011",
+            "--set",
+            help=f"Factor set to print: {' or '.join(BUILTIN_SETS)}.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
     ) -> None:

@@ -39,7 +39,12 @@ def register(app: typer.Typer) -> None:
     @app.command("init")
     def init(
         folder: Path = typer.Argument(..., help="New study folder to create."),
-        force: bool = typer.Option(False, "--force", help="Write into an existing empty folder."),
+        force: bool = typer.Option(
+            False,
+            "--force",
+            help="Accepted for compatibility; an existing empty folder is written into "
+            "without it, a non-empty one never.",
+        ),
     ) -> None:
         """Write the built-in Beijing study (commented study.toml) into FOLDER."""
         import shutil

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -74,4 +75,62 @@ def test_uncertainty_band_contains_the_total(full: dict[str, Any]) -> None:
     total = sorted(full["emissions"]["total"], key=lambda r: r["year"])
     lo, hi = band[:, 1].min(), band[:, 1].max()
     assert all(lo <= r["co2_t"] / 1000 <= hi for r in total)
-    assert ax.get_legend() is not None
+    # one legend, outside and above every panel: it hides no data
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["95 % interval", "Central estimate"]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from carbonpath.report.figures.files import freeze_layout
+
+    freeze_layout(fig, 100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    top = legend.get_window_extent(renderer)
+    for a in fig.axes:
+        assert top.y0 >= a.get_window_extent(renderer).y1 - 0.5
+
+
+def test_ranking_labels_wrap_never_cut(full: dict[str, Any]) -> None:
+    d = copy.deepcopy(full)
+    long = "Manufacture of computers, communication and other electronic equipment"
+    d["study"]["sectors"][0]["name"] = long
+    ax = draw(d, "intensity_ranking").axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    shown = next(t for t in texts if t.startswith("Manufacture"))
+    assert shown.replace("\n", " ") == long and "\n" in shown and "…" not in shown
+
+
+def test_group_panels_use_distinct_colours(full: dict[str, Any]) -> None:
+    """Each panel's industries take the first, most distinct colours (not greys)."""
+    from carbonpath.report.figures.colours import LINE
+
+    fig = draw(full, "emissions_by_group")
+    twins = [a for a in fig.axes if a.get_lines()]
+    for twin in twins:
+        colours = [ln.get_color() for ln in twin.get_lines()]
+        assert colours == list(LINE[: len(colours)])
+
+
+def test_fuel_colours_fixed_and_distinct_for_a_ceads_inventory() -> None:
+    from carbonpath.io.ceads import SCOPE1_FUELS
+    from carbonpath.report.figures.colours import FUEL_COLOURS, fuel_colours, fuel_order
+
+    assert len(SCOPE1_FUELS) == 18
+    colours = fuel_colours(list(SCOPE1_FUELS))
+    assert len(set(colours.values())) == 18  # 18 fuels, 18 colours
+    assert colours["raw_coal"] == FUEL_COLOURS["coal"]  # the same fuel, the same colour
+    # the same fuel keeps its colour whatever else the study burns
+    assert fuel_colours(["natural_gas"]) == {"natural_gas": colours["natural_gas"]}
+    assert fuel_order(["natural_gas", "zz_other", "coal"]) == ["coal", "natural_gas", "zz_other"]
+    for name in ("cn-provincial-2011", "ipcc-2006"):
+        from carbonpath.accounting.factors import load_factor_set
+
+        fuels = list(load_factor_set(name).entries)
+        assert len(set(fuel_colours(fuels).values())) == len(fuels), name
+    unknown = fuel_colours(["coal", "peat", "bagasse"])
+    assert len(set(unknown.values())) == 3
+
+
+def test_fuel_stack_in_fixed_order(full: dict[str, Any]) -> None:
+    ax = draw(full, "fuel_contributions").axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1] == "Coal"  # the first fuel stacks at the bottom, listed last

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
 import os
 import subprocess
 import sys
@@ -63,14 +62,14 @@ def test_every_figure_written(written: tuple[Path, list[dict[str, Any]]]) -> Non
     )
 
 
-def test_png_and_svg_share_one_layout(written: tuple[Path, list[dict[str, Any]]]) -> None:
+def test_png_and_svg_share_one_canvas(written: tuple[Path, list[dict[str, Any]]]) -> None:
     from PIL import Image
 
     folder, manifest = written
     for m in manifest:
         png = Image.open(folder / m["files"][0])
         w_pt, h_pt = (float(x) for x in _svg_size(folder / m["files"][1]))
-        # one bounding box for both: PNG pixels at 100 dpi = SVG points x 100/72
+        # one canvas for both: PNG pixels at 100 dpi = SVG points x 100/72
         assert abs(png.size[0] - w_pt * 100 / 72) < 1, m["name"]
         assert abs(png.size[1] - h_pt * 100 / 72) < 1, m["name"]
 
@@ -84,35 +83,62 @@ def _svg_size(path: Path) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
-def test_layout_box_is_the_tight_box(full: dict[str, Any]) -> None:
-    """The box computed once is matplotlib's own tight box (to a pixel at 100 dpi)."""
+#: the documented canvases (docs/report.md): width x height in inches at the study's size
+CANVAS_IN = {
+    "emissions_by_group": (6.3, 2.8 * 1),  # two groups: one row of two panels
+    "index_weights": (6.3, 3.6),  # 3 indicators: 0.3 x 3 + 0.9 < 3.6
+    "intensity_ranking": (6.3, 3.6),  # 3 industries
+}
+
+
+def test_canvas_sizes_as_documented(written: tuple[Path, list[dict[str, Any]]]) -> None:
     from PIL import Image
+
+    folder, manifest = written
+    for m in manifest:
+        w, h = CANVAS_IN.get(m["name"], (6.3, 3.6))
+        assert Image.open(folder / m["files"][0]).size == (round(w * 100), round(h * 100)), m
+    from carbonpath.report.figures.canvas import canvas_height
+
+    assert canvas_height("panels", 3) == pytest.approx(8.4)
+    assert canvas_height("items", 18) == pytest.approx(0.3 * 18 + 0.9)
+
+
+def test_everything_fits_inside_the_canvas(full: dict[str, Any]) -> None:
+    """After the one layout, nothing (labels, legends, titles) sticks out of the canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from carbonpath.report.figures.files import freeze_layout
 
     with style.style_context() as info:
         ctx = figures.build_context(full, info)
         for spec in figures.figure_specs(full, info):
             assert spec.draw is not None
             fig = spec.draw(ctx)
-            ours = Image.open(io.BytesIO(style.figure_png(fig, 100))).size
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-            tight = Image.open(io.BytesIO(buf.getvalue())).size
-            assert abs(ours[0] - tight[0]) <= 1 and abs(ours[1] - tight[1]) <= 1, spec.name
+            freeze_layout(fig, 100)
+            fig.dpi = 100
+            box = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
+            w, h = fig.get_size_inches()
+            assert box.x0 >= -0.01 and box.y0 >= -0.01, spec.name
+            assert box.x1 <= w + 0.01 and box.y1 <= h + 0.01, spec.name
 
 
 def test_each_figure_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    calls: list[int] = []
-    original = Figure.get_tightbbox
+    calls: list[Figure] = []
+    original = ConstrainedLayoutEngine.execute
 
-    def counting(self: Figure, *args: Any, **kw: Any) -> Any:
-        calls.append(id(self))
-        return original(self, *args, **kw)
+    def counting(self: ConstrainedLayoutEngine, fig: Figure) -> Any:
+        calls.append(fig)  # kept alive: ids stay unique
+        return original(self, fig)
 
-    monkeypatch.setattr(Figure, "get_tightbbox", counting)
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", counting)
+    monkeypatch.setattr(Figure, "tight_layout", lambda *a, **k: pytest.fail("tight_layout"))
+    monkeypatch.setattr(Figure, "get_tightbbox", lambda *a, **k: pytest.fail("tight bbox"))
     manifest = figures.write_figures(results_for("full"), tmp_path)
-    assert len(calls) == len(manifest) == len(set(calls))  # one layout per figure, both formats
+    assert len(calls) == len(manifest) == len({id(f) for f in calls})  # once each, both formats
 
 
 def test_nothing_written_outside_the_folder(

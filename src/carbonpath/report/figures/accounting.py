@@ -19,50 +19,55 @@ from typing import TYPE_CHECKING, Any
 
 from carbonpath.report.figures.canvas import (
     bars_with_share,
+    canvas_height,
     legend_right,
     new_figure,
     stack_signed,
     year_axis,
 )
+from carbonpath.report.figures.colours import MARKERS, fuel_colours, fuel_order, line_colour
 from carbonpath.report.figures.context import (
     Context,
     FigureSpec,
     mass_unit,
     num,
+    one_region,
     plain,
     records,
     spec,
 )
 from carbonpath.report.figures.uncertainty import draw_uncertainty, uncertainty_series
-from carbonpath.report.style import PALETTE
+from carbonpath.report.figures.words import has_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 Series = dict[str, dict[int, float]]
+#: characters per line of a sector name at the end of its rank line (wrapped, never cut)
+RANK_LABEL_WIDTH = 30
 
 
 # ---------------------------------------------------------------------------- reading
 def sector_intensity(ctx: Context) -> list[dict[str, Any]]:
-    """emissions.intensity rows of the member industries."""
+    """emissions.intensity rows of the member industries (one region: see ``one_region``)."""
     return [
         r
-        for r in records(ctx.d, "emissions", "intensity")
+        for r in one_region(records(ctx.d, "emissions", "intensity"))
         if r.get("scope_type", "sector") == "sector" and str(r.get("scope")) in ctx.members
     ]
 
 
 def _read_total(ctx: Context) -> list[dict[str, Any]]:
     """emissions.total rows with a CO2 value, by year."""
-    rows = (r for r in records(ctx.d, "emissions", "total") if num(r.get("co2_t")) is not None)
-    return sorted(rows, key=lambda r: r["year"])
+    rows = one_region(records(ctx.d, "emissions", "total"))
+    return sorted((r for r in rows if num(r.get("co2_t")) is not None), key=lambda r: r["year"])
 
 
 def _read_co2_by_sector(ctx: Context) -> Series:
     """{member: {year: t CO2}} from emissions.by_sector (study years)."""
     out: Series = defaultdict(dict)
-    for r in records(ctx.d, "emissions", "by_sector"):
+    for r in one_region(records(ctx.d, "emissions", "by_sector")):
         v = num(r.get("co2_t"))
         if v is not None and str(r.get("sector")) in ctx.members and ctx.in_years(int(r["year"])):
             out[str(r["sector"])][int(r["year"])] = v
@@ -83,7 +88,7 @@ def _read_fuels(ctx: Context) -> Series:
     """{fuel: {year: t CO2}} summed over the members, from emissions.by_fuel."""
     sums: Series = defaultdict(lambda: defaultdict(float))
     member_set = set(ctx.members)
-    for r in records(ctx.d, "emissions", "by_fuel"):
+    for r in one_region(records(ctx.d, "emissions", "by_fuel")):
         v = num(r.get("co2_t"))
         if v is None or (member_set and str(r.get("sector")) not in member_set):
             continue
@@ -101,12 +106,13 @@ def _draw_emissions_total(ctx: Context) -> Figure:
     share = [(int(r["year"]), num(r.get("share_of_reference"))) for r in rows]
     fig = new_figure()
     ax = fig.add_subplot()
-    ax.set_ylabel(f"Emissions ({unit})")
+    ax.set_ylabel(ctx.t("fig.axis.emissions", unit=unit))
     bars_with_share(
         ax,
-        (years, [v / div for v in vals], "Emissions"),
+        (years, [v / div for v in vals], ctx.t("fig.legend.emissions")),
         [(y, s * 100) for y, s in share if s is not None],
-        ("Share of manufacturing", "Share of all manufacturing (%)"),
+        (ctx.t("fig.legend.share_manufacturing"), ctx.t("fig.axis.share_manufacturing")),
+        ctx.lang,
     )
     return fig
 
@@ -114,7 +120,11 @@ def _draw_emissions_total(ctx: Context) -> Figure:
 def _group_panel(
     ax: Axes, ctx: Context, codes: list[str], series: tuple[Series, Series], div: float
 ) -> list[int]:
-    """Bars of CO2 (left axis) and lines of intensity (right axis) for ``codes``."""
+    """Bars of CO2 (left axis) and lines of intensity (right axis) for ``codes``.
+
+    Colours follow the sector's place in its group (the panel's declared order), so
+    every panel uses the most distinct colours of the palette.
+    """
     import numpy as np
 
     co2, inten = series
@@ -124,76 +134,85 @@ def _group_panel(
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
     for j, code in enumerate(codes):
+        colour = line_colour(j)
         xs = np.array(years) - 0.4 + width * (j + 0.5)
         heights = [co2[code].get(y, np.nan) / div for y in years]
-        ax.bar(xs, heights, width=width, color=ctx.colour(code), alpha=0.5)
+        ax.bar(xs, heights, width=width, color=colour, alpha=0.4, edgecolor=colour, linewidth=0.5)
         iy = sorted(inten.get(code, {}))
         if iy:
             ax2.plot(
                 iy,
                 [inten[code][y] for y in iy],
-                color=ctx.colour(code),
-                marker=ctx.marker(code),
-                linewidth=1.3,
+                color=colour,
+                marker=MARKERS[j % len(MARKERS)],
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+                linewidth=1.4,
+                zorder=3,
             )
-    ax2.set_ylabel("Intensity (t CO₂ per 10⁸ yuan)", fontsize=7)
+    ax2.set_ylabel(ctx.t("fig.axis.intensity_short"), fontsize=7)
+    ax2.tick_params(labelsize=7)
     return years
 
 
-def _group_legend(fig: Figure, ctx: Context, shown: list[str], ncol: int) -> None:
-    """One legend below the panels (bar and line per industry); room made for it first."""
+def _panel_legend(lax: Axes, ctx: Context, codes: list[str]) -> None:
+    """The panel's own legend (bar and line per industry) in the axes-free row below it."""
     from matplotlib.legend_handler import HandlerTuple
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [
         (
-            Patch(color=ctx.colour(c), alpha=0.5),
-            Line2D([], [], color=ctx.colour(c), marker=ctx.marker(c)),
+            Patch(facecolor=line_colour(j), alpha=0.4, edgecolor=line_colour(j)),
+            Line2D([], [], color=line_colour(j), marker=MARKERS[j % len(MARKERS)]),
         )
-        for c in shown
+        for j in range(len(codes))
     ]
-    texts = [ctx.label(c, 26 if ncol == 2 else 40) for c in shown]
-    nrows = (len(texts) + 2) // 3  # the legend fills column by column
-    lines = [
-        max(t.count("\n") + 1 for i, t in enumerate(texts) if i % nrows == row)
-        for row in range(nrows)
-    ]
-    legend_in = 0.13 * sum(lines) + 0.05 * nrows + 0.08
-    fig.tight_layout(rect=(0, legend_in / fig.get_figheight(), 1, 0.97))
-    fig.legend(
+    lax.axis("off")
+    lax.legend(
         handles,
-        texts,
-        loc="lower center",
-        ncol=3,
+        [ctx.label(c, 38) for c in codes],
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        borderaxespad=0.0,
         fontsize=7,
         handler_map={tuple: HandlerTuple(ndivide=None)},
     )
+
+
+def _legend_lines(ctx: Context, codes: list[str]) -> int:
+    return sum(ctx.label(c, 38).count("\n") + 1 for c in codes)
 
 
 def _draw_by_group(ctx: Context) -> Figure:
     co2 = _read_co2_by_sector(ctx)
     inten = _read_intensity(ctx)
     groups = [g for g, _ in ctx.groups if any(ctx.group_of.get(c) == g for c in co2)] or [""]
+    members = {
+        g: [c for c in ctx.members if c in co2 and (not g or ctx.group_of.get(c) == g)]
+        for g in groups
+    }
     ncol = 2 if len(groups) > 1 else 1
     nrow = (len(groups) + ncol - 1) // ncol
-    fig = new_figure(6.3 if ncol == 2 else 5.0, 2.6 * nrow + 0.3)
+    fig = new_figure("panels", nrow)
+    ratios = []
+    for r in range(nrow):
+        lines = max(_legend_lines(ctx, members[g]) for g in groups[r * ncol : (r + 1) * ncol])
+        legend_in = 0.125 * lines + 0.05
+        ratios += [max(canvas_height("panels") - legend_in - 0.8, 1.1), legend_in]
+    grid = fig.add_gridspec(2 * nrow, ncol, height_ratios=ratios)
     div, unit = mass_unit([v for s in co2.values() for v in s.values()])
-    axes = fig.subplots(nrow, ncol, squeeze=False)
     for i, gid in enumerate(groups):
-        ax = axes[i // ncol][i % ncol]
-        codes = [c for c in ctx.members if c in co2 and (not gid or ctx.group_of.get(c) == gid)]
-        years = _group_panel(ax, ctx, codes, (co2, inten), div)
-        ax.set_title(ctx.group_label(gid) if gid else "All industries", fontsize=9)
-        ax.set_ylabel(f"Emissions ({unit})", fontsize=8)
+        row, col = divmod(i, ncol)
+        ax = fig.add_subplot(grid[2 * row, col])
+        years = _group_panel(ax, ctx, members[gid], (co2, inten), div)
+        ax.set_title(ctx.group_label(gid) if gid else ctx.t("fig.title.all_industries"), fontsize=9)
+        ax.set_ylabel(ctx.t("fig.axis.emissions", unit=unit), fontsize=8)
         ax.set_xticks(years)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-    for k in range(len(groups), nrow * ncol):
-        axes[k // ncol][k % ncol].set_visible(False)
-    _group_legend(fig, ctx, [c for c in ctx.members if c in co2], ncol)
-    fig.suptitle(
-        "Bars: emissions (left axis); lines: intensity (right axis)", fontsize=8, x=0.01, ha="left"
-    )
+        ax.tick_params(axis="y", labelsize=7)
+        _panel_legend(fig.add_subplot(grid[2 * row + 1, col]), ctx, members[gid])
+    fig.suptitle(ctx.t("fig.note.bars_lines"), fontsize=8, x=0.01, ha="left")
     return fig
 
 
@@ -213,7 +232,7 @@ def _draw_ranking(ctx: Context) -> Figure:
     inten = _read_intensity(ctx)
     years = sorted({y for s in inten.values() for y in s})
     ranks = intensity_ranks(ctx, inten)
-    fig = new_figure(6.3, 3.8)
+    fig = new_figure("items", len(ranks))
     ax = fig.add_subplot()
     for code in ctx.members:
         if code not in ranks:
@@ -227,45 +246,54 @@ def _draw_ranking(ctx: Context) -> Figure:
             linestyle=ctx.dash(code),
             markersize=6,
         )
-        text = plain(ctx.labels.get(code, code))
-        ax.annotate(
-            text if len(text) <= 36 else text[:35] + "…",
+        ax.annotate(  # the whole name, wrapped, never cut
+            ctx.label(code, RANK_LABEL_WIDTH),
             (ys[-1], ranks[code][ys[-1]]),
             xytext=(6, 0),
             textcoords="offset points",
             va="center",
             fontsize=7,
+            linespacing=1.0,
             color=ctx.colour(code),
         )
     n = max((max(r.values()) for r in ranks.values()), default=1)
     ax.set_ylim(n + 0.5, 0.5)
     ax.set_yticks(range(1, n + 1))
-    ax.set_ylabel("Rank (1 = highest t CO₂ per 10⁸ yuan)")
+    ax.set_ylabel(ctx.t("fig.axis.rank_intensity"))
     ax.grid(False)
-    year_axis(ax, years)
+    year_axis(ax, years, ctx.lang)
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
     return fig
+
+
+def fuel_label(ctx: Context, fuel: str) -> str:
+    """A fuel's name in words: the catalogue's for known fuels, else the code spelt out."""
+    key = f"fig.fuel.{fuel}"
+    return ctx.t(key) if has_text(key) else plain(fuel.replace("_", " "))
 
 
 def _draw_fuels(ctx: Context) -> Figure:
     sums = _read_fuels(ctx)
     years = sorted({y for s in sums.values() for y in s})
-    fuels = sorted(sums, key=lambda f: -sum(sums[f].values()))
+    fuels = fuel_order(list(sums))
+    colours = fuel_colours(fuels)
     div, unit = mass_unit([sum(sums[f].get(y, 0.0) for f in fuels) for y in years])
     parts = [
-        (
-            plain(f.replace("_", " ")),
-            PALETTE[i % len(PALETTE)],
-            [sums[f].get(y, 0.0) / div for y in years],
-        )
-        for i, f in enumerate(fuels)
+        (fuel_label(ctx, f), colours[f], [sums[f].get(y, 0.0) / div for y in years]) for f in fuels
     ]
     fig = new_figure()
     ax = fig.add_subplot()
     stack_signed(ax, years, parts)
-    ax.set_ylabel(f"Emissions ({unit})")
-    year_axis(ax, years)
-    legend_right(ax, title="Fuel")
+    ax.set_ylabel(ctx.t("fig.axis.emissions", unit=unit))
+    year_axis(ax, years, ctx.lang)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_right(  # the first fuel at the top, as it stacks at the bottom: read bottom-up
+        ax,
+        handles[::-1],
+        labels[::-1],
+        title=ctx.t("fig.legend.fuel"),
+        ncol=2 if len(fuels) > 12 else 1,
+    )
     return fig
 
 
@@ -276,52 +304,46 @@ def specs(ctx: Context) -> list[FigureSpec]:
     return [
         spec(
             "emissions_total_share",
-            "Emissions and share of all manufacturing",
-            "CO₂ emissions of the studied industries (bars) and their share of all "
-            "manufacturing's emissions (line, %).",
+            ctx.t("fig.emissions_total_share.title"),
+            ctx.t("fig.emissions_total_share.caption"),
             "emissions",
             _draw_emissions_total,
-            None if _read_total(ctx) else "no emissions.total in the results",
+            None if _read_total(ctx) else ctx.t("fig.skip.no_total"),
         ),
         spec(
             "emissions_by_group",
-            "Emissions and intensity per group",
-            "One panel per group: CO₂ emissions of each industry (bars, left axis) and its "
-            "emission intensity (lines, t CO₂ per 10⁸ yuan of output value, right axis).",
+            ctx.t("fig.emissions_by_group.title"),
+            ctx.t("fig.emissions_by_group.caption"),
             "emissions",
             _draw_by_group,
-            None
-            if _read_co2_by_sector(ctx)
-            else "no emissions.by_sector for the studied industries",
+            None if _read_co2_by_sector(ctx) else ctx.t("fig.skip.no_by_sector"),
         ),
         spec(
             "intensity_ranking",
-            "Ranking of emission intensity",
-            "Rank of each industry's emission intensity per year (1 = highest t CO₂ per 10⁸ yuan).",
+            ctx.t("fig.intensity_ranking.title"),
+            ctx.t("fig.intensity_ranking.caption"),
             "emissions",
             _draw_ranking,
-            None
-            if len(_read_intensity(ctx)) >= 2
-            else "fewer than two industries with an emission intensity",
+            None if len(_read_intensity(ctx)) >= 2 else ctx.t("fig.skip.few_intensities"),
         ),
         spec(
             "fuel_contributions",
-            "Emissions by fuel",
-            "CO₂ emissions of the studied industries by fuel, stacked.",
+            ctx.t("fig.fuel_contributions.title"),
+            ctx.t("fig.fuel_contributions.caption"),
             "emissions",
             _draw_fuels,
-            None
-            if any(num(r.get("co2_t")) is not None for r in records(d, "emissions", "by_fuel"))
-            else "no emissions.by_fuel (inventory mode or no energy data)",
+            None if _read_fuels(ctx) else ctx.t("fig.skip.no_by_fuel"),
         ),
         spec(
             "uncertainty_bands",
-            "Uncertainty of emissions and intensity",
-            "Central estimate and 95 % interval (IPCC 2006 Vol. 1 Ch. 3) of total emissions"
-            + (" and of emission intensity" if "intensity" in unc else "")
-            + ".",
+            ctx.t("fig.uncertainty_bands.title"),
+            ctx.t(
+                "fig.uncertainty_bands.caption_intensity"
+                if "intensity" in unc
+                else "fig.uncertainty_bands.caption"
+            ),
             "emissions",
             draw_uncertainty,
-            None if unc else "no per-year uncertainty intervals in emissions.uncertainty",
+            None if unc else ctx.t("fig.skip.no_uncertainty"),
         ),
     ]

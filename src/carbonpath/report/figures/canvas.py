@@ -1,9 +1,12 @@
 """The canvas and axis conventions every figure shares.
 
-A figure is a ``matplotlib.figure.Figure`` (never pyplot) of 6.3 x 3.6 in unless it
-needs another shape; legends go to the right of the axes (or above them for a bar and
-line pair); year axes tick every year and turn their labels when there are more than
-ten; stacked bars stack negative parts downwards from zero.
+A figure is a ``matplotlib.figure.Figure`` (never pyplot) of a fixed size per figure
+type (:data:`CANVAS`; 6.3 in wide, one journal text width), laid out with matplotlib's
+constrained layout so that labels and legends fit inside the canvas; the layout runs
+once when the figure is saved (:mod:`.files`).  Legends go to the right of the axes
+(or above them for a bar and line pair, or below a panel); year axes tick every year
+and turn their labels when there are more than ten; stacked bars stack negative parts
+downwards from zero.
 """
 
 from __future__ import annotations
@@ -11,17 +14,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.report.figures.context import NEUTRAL, POS, Context
+from carbonpath.report.figures.words import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+WIDTH = 6.3
+#: canvas heights in inches: "chart" for every single-chart figure; the others grow
+#: with what they hold (see :func:`canvas_height`)
+CANVAS: dict[str, float] = {
+    "chart": 3.6,  # 6.3 x 3.6 in
+    "panel_row": 2.8,  # emissions_by_group: 6.3 in x 2.8 in per row of two panels
+    "per_item": 0.3,  # index_weights, intensity_ranking: 0.3 in per bar or rank ...
+    "items_base": 0.9,  # ... plus 0.9 in, never less than the chart height
+}
 
-def new_figure(width: float = 6.3, height: float = 3.6) -> Figure:
-    """An empty figure of ``width`` x ``height`` inches (drawn with the Agg backend)."""
+
+def canvas_height(kind: str, n: int = 0) -> float:
+    """The canvas height of a figure type: ``chart``, ``panels`` (n rows), ``items`` (n)."""
+    if kind == "panels":
+        return CANVAS["panel_row"] * max(n, 1)
+    if kind == "items":
+        return max(CANVAS["chart"], CANVAS["per_item"] * n + CANVAS["items_base"])
+    return CANVAS["chart"]
+
+
+def new_figure(kind: str = "chart", n: int = 0) -> Figure:
+    """An empty figure on the canvas of ``kind`` (Agg drawing, constrained layout)."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height))
+    fig = Figure(figsize=(WIDTH, canvas_height(kind, n)), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.04, h_pad=0.04)
+    return fig
 
 
 def legend_right(ax: Axes, handles: Any = None, labels: Any = None, **kw: Any) -> None:
@@ -30,22 +55,22 @@ def legend_right(ax: Axes, handles: Any = None, labels: Any = None, **kw: Any) -
     ax.legend(*args, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kw)
 
 
-def legend_top(ax: Axes, handles: Any, labels: Any) -> None:
-    """A one-row legend above ``ax``."""
+def legend_top(ax: Axes, handles: Any, labels: Any, ncol: int | None = None) -> None:
+    """A legend above ``ax`` (one row unless ``ncol`` says otherwise)."""
     ax.legend(
         handles,
         labels,
         loc="lower left",
         bbox_to_anchor=(0.0, 1.01),
-        ncol=len(labels),
+        ncol=ncol or max(len(labels), 1),
         borderaxespad=0.0,
     )
 
 
-def year_axis(ax: Axes, years: list[int]) -> None:
+def year_axis(ax: Axes, years: list[int], lang: str = "en") -> None:
     """Tick every year; turn the labels when there are more than ten."""
     ax.set_xticks(sorted(set(years)))
-    ax.set_xlabel("Year")
+    ax.set_xlabel(text("fig.axis.year", lang))
     if len(set(years)) > 10:
         ax.tick_params(axis="x", labelrotation=45)
 
@@ -91,6 +116,7 @@ def bars_with_share(
     bars: tuple[list[int], list[float], str],
     share: list[tuple[int, float]],
     share_labels: tuple[str, str],
+    lang: str = "en",
 ) -> None:
     """Bars on ``ax`` and, when ``share`` has points, a share line (%) on a right axis.
 
@@ -99,7 +125,7 @@ def bars_with_share(
     """
     years, heights, label = bars
     ax.bar(years, heights, color=NEUTRAL, label=label)
-    year_axis(ax, years)
+    year_axis(ax, years, lang)
     handles, labels = ax.get_legend_handles_labels()
     if share:
         ax2 = ax.twinx()

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.text import display_text
-from carbonpath.report.style import DASHES, LINE_PALETTE, MARKERS, StyleInfo, has_cjk
+from carbonpath.report.figures.colours import DASHES, LINE, MARKERS
+from carbonpath.report.figures.words import has_text, language_of, text
+from carbonpath.report.style import StyleInfo, has_cjk
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -66,6 +68,20 @@ def num(x: Any) -> float | None:
     return f if f == f and abs(f) != float("inf") else None
 
 
+#: region codes that stand for all regions of a panel study together
+ALL_REGIONS = ("", "*", "total", "all")
+
+
+def one_region(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of one region: all of them in a one-region study (no ``region`` column,
+    or a single region); in a panel study the all-regions rows (region ``*``, ``""`` or
+    ``total``) or, without those, none (the per-region figures show the regions)."""
+    regions = {str(r.get("region", "")) for r in rows}
+    if len(regions) <= 1:
+        return rows
+    return [r for r in rows if str(r.get("region", "")) in ALL_REGIONS]
+
+
 def mass_unit(values: list[float]) -> tuple[float, str]:
     """A divisor and label so CO2 axes read in t, kt or Mt."""
     top = max((abs(v) for v in values), default=0.0)
@@ -87,13 +103,15 @@ class Context:
     group_of: dict[str, str]
     groups: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"
 
     def label(self, code: str, width: int = 26) -> str:
         return textwrap.fill(plain(self.labels.get(code, str(code))), width)
 
     def colour(self, code: str) -> str:
+        """The sector's colour, by its place in the study's declared order."""
         i = self.members.index(code) if code in self.members else len(self.members)
-        return LINE_PALETTE[i % len(LINE_PALETTE)]
+        return LINE[i % len(LINE)]
 
     def marker(self, code: str) -> str:
         i = self.members.index(code) if code in self.members else 0
@@ -101,7 +119,29 @@ class Context:
 
     def dash(self, code: str) -> str:
         i = self.members.index(code) if code in self.members else 0
-        return DASHES[(i // len(LINE_PALETTE)) % len(DASHES)]
+        return DASHES[(i // len(LINE)) % len(DASHES)]
+
+    def t(self, key: str, **fields: Any) -> str:
+        """The figure words of ``key`` in the report's language."""
+        return text(key, self.lang, **fields)
+
+    def subsystem_label(self, sid: str) -> str:
+        """A subsystem's name in words: the catalogue's for known ids, else the id spelt out."""
+        key = f"fig.subsystem.{sid}"
+        if has_text(key):
+            return self.t(key)
+        return plain(str(sid).replace("_", " ").strip().capitalize() or sid)
+
+    def declared(self, *path: str, key: str = "name") -> list[str]:
+        """Names in the order the settings declare them (``settings.<path>[*].<key>``)."""
+        cur: Any = self.d.get("settings") or {}
+        for p in path:
+            cur = cur.get(p) if isinstance(cur, dict) else None
+        if isinstance(cur, list):
+            return [str(x[key]) for x in cur if isinstance(x, dict) and key in x]
+        if isinstance(cur, dict):
+            return [k for k, v in cur.items() if isinstance(v, dict)]
+        return []
 
     def group_label(self, gid: str) -> str:
         return plain(dict(self.groups).get(gid, gid))
@@ -116,7 +156,7 @@ class Context:
     def economy(self, variable: str) -> dict[str, dict[int, float]]:
         """{sector: {year: value}} of one economy variable (canonical units) from d["data"]."""
         out: dict[str, dict[int, float]] = defaultdict(dict)
-        for r in records(self.d, "data", "economy"):
+        for r in one_region(records(self.d, "data", "economy")):
             if r.get("variable") == variable:
                 v = num(r.get("value"))
                 if v is not None and r.get("year") is not None:
@@ -145,8 +185,9 @@ def _groups(
 ) -> list[tuple[str, str]]:
     """Declared groups (id, label) in study order, then groups only sectors name."""
     study = d.get("study") or {}
+    zh = language_of(d) == "zh"
     groups = [
-        (str(g["id"]), str(g.get("label") or g["id"]))
+        (str(g["id"]), str((zh and g.get("label_zh")) or g.get("label") or g["id"]))
         for g in study.get("groups") or []
         if isinstance(g, dict) and "id" in g
     ]
@@ -167,7 +208,10 @@ def build_context(d: dict[str, Any], info: StyleInfo) -> Context:
         sectors = [s for s in records(d, "data", "sectors") if "code" in s]
     members = [str(s["code"]) for s in sectors if s.get("role", "member") == "member"]
     report = (d.get("settings") or {}).get("report") or {}
-    want = report.get("labels") or ("name_zh" if report.get("language") == "zh" else "name")
+    lang = language_of(d)
+    want = report.get("labels") or "name"
+    if lang == "zh" and want == "name":  # a Chinese report names sectors in Chinese
+        want = "name_zh"
     labels: dict[str, str] = {}
     lost_cjk = False
     for s in sectors:
@@ -175,7 +219,7 @@ def build_context(d: dict[str, Any], info: StyleInfo) -> Context:
         lost_cjk = lost_cjk or lost
     group_of = {str(s["code"]): str(s.get("group") or "") for s in sectors}
     notes = list(info.notes) if lost_cjk else []
-    return Context(d, members, labels, group_of, _groups(d, members, group_of), notes)
+    return Context(d, members, labels, group_of, _groups(d, members, group_of), notes, lang)
 
 
 # ------------------------------------------------------------------------------- specs

@@ -23,6 +23,7 @@ from carbonpath.report.figures.context import (
     plain,
     spec,
 )
+from carbonpath.report.figures.words import has_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -111,12 +112,12 @@ def _draw_waterfall(ctx: Context) -> Figure:
     effects = span["effects"]
     c0, c1 = span["co2_start"], span["co2_end"]
     div, unit = mass_unit([abs(v) for _, v in effects] + [abs(c0 or 0.0), abs(c1 or 0.0)])
-    fig = new_figure(5.6, 3.4)
+    fig = new_figure()
     ax = fig.add_subplot()
     labels: list[str] = []
     if c0 is not None:
         ax.bar(0, c0 / div, color="#999999")
-        labels.append(f"CO₂ {span['start']}")
+        labels.append(ctx.t("fig.legend.co2_year", year=span["start"]))
     level = c0 if c0 is not None else 0.0
     for name, v in effects:
         x = len(labels)
@@ -138,16 +139,22 @@ def _draw_waterfall(ctx: Context) -> Figure:
                 linestyle=":",
             )
         level += v
-        labels.append(plain(name.replace("_", " ")))
+        labels.append(effect_label(ctx, name))
     if c1 is not None:
         ax.bar(len(labels), c1 / div, color="#999999")
-        labels.append(f"CO₂ {span['end']}")
+        labels.append(ctx.t("fig.legend.co2_year", year=span["end"]))
     ax.axhline(0, color="black", linewidth=0.6)
     ax.margins(y=0.12)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=30, ha="right")
-    ax.set_ylabel(f"Emissions and effects ({unit})")
+    ax.set_ylabel(ctx.t("fig.axis.effects", unit=unit))
     return fig
+
+
+def effect_label(ctx: Context, effect: str) -> str:
+    """An LMDI effect in words: the catalogue's for known effects, else the id spelt out."""
+    key = f"fig.effect.{effect}"
+    return ctx.t(key) if has_text(key) else plain(effect.replace("_", " "))
 
 
 def specs(ctx: Context) -> list[FigureSpec]:
@@ -156,12 +163,15 @@ def specs(ctx: Context) -> list[FigureSpec]:
     return [
         spec(
             "lmdi_waterfall",
-            "Decomposition of the change in emissions"
-            + (f", {span['start']}-{span['end']}" if span else ""),
-            "LMDI-I additive effects (Ang 2004): increases in vermillion, decreases in green; "
-            "they add up exactly to the change.",
+            ctx.t("fig.lmdi_waterfall.title")
+            + (
+                ctx.t("fig.lmdi_waterfall.span", start=span["start"], end=span["end"])
+                if span
+                else ""
+            ),
+            ctx.t("fig.lmdi_waterfall.caption"),
             "pathways",
             _draw_waterfall,
-            None if span else "no decomposition.effects in the results",
+            None if span else ctx.t("fig.skip.no_decomposition"),
         )
     ]

@@ -27,6 +27,7 @@ from carbonpath.report.figures.canvas import (
     stack_signed,
     year_axis,
 )
+from carbonpath.report.figures.colours import fill_colour
 from carbonpath.report.figures.context import (
     YUAN_1E8,
     Context,
@@ -35,13 +36,11 @@ from carbonpath.report.figures.context import (
     section,
     spec,
 )
-from carbonpath.report.style import PALETTE
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 Series = dict[str, dict[int, float]]
-NO_DATA = "no economy data in the results (results.data.economy)"
 
 
 @dataclass(frozen=True)
@@ -100,13 +99,14 @@ def _draw_value_added(ctx: Context) -> Figure:
     years = sorted(totals)
     fig = new_figure()
     ax = fig.add_subplot()
-    ax.set_ylabel("Value added (10⁸ yuan)")
+    ax.set_ylabel(ctx.t("fig.axis.value_added"))
     share = [(y, totals[y] / data.gdp[y] * 100) for y in years if data.gdp.get(y)]
     bars_with_share(
         ax,
-        (years, [totals[y] / YUAN_1E8 for y in years], "Value added"),
+        (years, [totals[y] / YUAN_1E8 for y in years], ctx.t("fig.legend.value_added")),
         share,
-        ("Share of GDP", "Share of GDP (%)"),
+        (ctx.t("fig.legend.share_gdp"), ctx.t("fig.axis.share_gdp")),
+        ctx.lang,
     )
     return fig
 
@@ -115,8 +115,8 @@ def _draw_output(ctx: Context) -> Figure:
     fig = new_figure()
     ax = fig.add_subplot()
     years = sector_lines(ax, ctx, _read(ctx).output, YUAN_1E8)
-    ax.set_ylabel("Output value (10⁸ yuan)")
-    year_axis(ax, years)
+    ax.set_ylabel(ctx.t("fig.axis.output_value"))
+    year_axis(ax, years, ctx.lang)
     legend_right(ax)
     return fig
 
@@ -141,7 +141,7 @@ def _structure_parts(
         if key in sums:
             label = ctx.group_label(key) if by_group else ctx.label(key)
             share = [sums[key].get(y, 0.0) / totals[y] * 100 for y in years]
-            parts.append((label, PALETTE[i % len(PALETTE)], share))
+            parts.append((label, fill_colour(i), share))  # colour by declared order
     return years, parts
 
 
@@ -151,8 +151,8 @@ def _draw_va_structure(ctx: Context) -> Figure:
     ax = fig.add_subplot()
     stack_signed(ax, years, parts)
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_ylabel("Share of value added (%)")
-    year_axis(ax, years)
+    ax.set_ylabel(ctx.t("fig.axis.share_value_added"))
+    year_axis(ax, years, ctx.lang)
     legend_right(ax)
     return fig
 
@@ -161,61 +161,58 @@ def _draw_efficiency(ctx: Context) -> Figure:
     fig = new_figure()
     ax = fig.add_subplot()
     years = sector_lines(ax, ctx, efficiency_series(ctx), 1e4)
-    ax.set_ylabel("Energy efficiency (10⁴ yuan per tce)")
-    year_axis(ax, years)
+    ax.set_ylabel(ctx.t("fig.axis.efficiency"))
+    year_axis(ax, years, ctx.lang)
     legend_right(ax)
     return fig
 
 
-def _missing(data: EconomyData, series: Series, variable: str) -> str | None:
+def _missing(ctx: Context, data: EconomyData, series: Series, variable: str) -> str | None:
     if not data.has_data:
-        return NO_DATA
-    return None if series else f"no {variable} for the studied industries"
+        return ctx.t("fig.skip.no_economy")
+    return None if series else ctx.t("fig.skip.no_variable", variable=variable)
 
 
 def specs(ctx: Context) -> list[FigureSpec]:
     """The economy section's figures, drawable or skipped with the reason."""
     data = _read(ctx)
-    no_va = _missing(data, data.value_added, "value_added")
+    no_va = _missing(ctx, data, data.value_added, "value_added")
     return [
         spec(
             "value_added_gdp_share",
-            "Value added and its share of GDP",
-            "Value added of the studied industries (bars, 10⁸ yuan) and its share of the "
-            "region's GDP (line, %)."
-            + ("" if data.gdp else " GDP is not in the data, so the share is not shown."),
+            ctx.t("fig.value_added_gdp_share.title"),
+            ctx.t("fig.value_added_gdp_share.caption")
+            + ("" if data.gdp else " " + ctx.t("fig.value_added_gdp_share.no_gdp")),
             "economy",
             _draw_value_added,
             no_va,
         ),
         spec(
             "output_by_industry",
-            "Output value by industry",
-            "Gross output value of each studied industry (10⁸ yuan, current prices as reported).",
+            ctx.t("fig.output_by_industry.title"),
+            ctx.t("fig.output_by_industry.caption"),
             "economy",
             _draw_output,
-            _missing(data, data.output, "output_value"),
+            _missing(ctx, data, data.output, "output_value"),
         ),
         spec(
             "value_added_structure",
-            "Structure of value added",
-            "Share of each "
-            + ("group" if ctx.groups else "industry")
-            + " in the studied industries' value added (%). "
-            "A negative value added stacks below zero.",
+            ctx.t("fig.value_added_structure.title"),
+            ctx.t(
+                "fig.value_added_structure.caption_groups"
+                if ctx.groups
+                else "fig.value_added_structure.caption_industries"
+            ),
             "economy",
             _draw_va_structure,
             no_va,
         ),
         spec(
             "energy_efficiency",
-            "Energy efficiency by industry",
-            "Output value per tonne of standard coal equivalent (10⁴ yuan per tce; "
-            f"1 tce = {TCE_GJ} GJ).",
+            ctx.t("fig.energy_efficiency.title"),
+            ctx.t("fig.energy_efficiency.caption", tce_gj=TCE_GJ),
             "economy",
             _draw_efficiency,
-            None
-            if efficiency_series(ctx)
-            else "neither emissions.intensity efficiency nor output_value and energy_total data",
+            None if efficiency_series(ctx) else ctx.t("fig.skip.no_efficiency"),
         ),
     ]

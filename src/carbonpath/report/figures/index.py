@@ -15,7 +15,8 @@ import textwrap
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from carbonpath.report.figures.canvas import legend_right, new_figure, year_axis
+from carbonpath.report.figures.canvas import legend_right, legend_top, new_figure, year_axis
+from carbonpath.report.figures.colours import MARKERS, METHOD_COLOURS, fill_colour, line_colour
 from carbonpath.report.figures.context import (
     NEUTRAL,
     Context,
@@ -25,7 +26,7 @@ from carbonpath.report.figures.context import (
     records,
     spec,
 )
-from carbonpath.report.style import MARKERS, PALETTE
+from carbonpath.report.figures.words import has_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -42,13 +43,15 @@ def _read_scores(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _read_subsystems(ctx: Context) -> dict[str, list[tuple[int, float]]]:
-    """{subsystem: [(year, score)]} sorted by subsystem name and year."""
+    """{subsystem: [(year, score)]} in the declared order (the indicators' order), by year."""
     subs: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for r in records(ctx.d, "index", "subsystems"):
         v = num(r.get("score"))
         if v is not None:
             subs[str(r.get("subsystem"))].append((int(r["year"]), v))
-    return {k: sorted(v) for k, v in sorted(subs.items())}
+    declared = ctx.declared("index", "indicators", key="subsystem")
+    order = list(dict.fromkeys([s for s in declared if s in subs] + list(subs)))
+    return {k: sorted(subs[k]) for k in order}
 
 
 def _read_weights(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, str], list[str]]:
@@ -81,23 +84,23 @@ def _draw_index(ctx: Context) -> Figure:
     ax = fig.add_subplot()
     years = [int(r["year"]) for r in scores]
     vals = [float(r["score"]) for r in scores]
-    ax.plot(years, vals, color="black", marker="o", linewidth=2.2, label="Index")
+    ax.plot(years, vals, color="black", marker="o", linewidth=2.2, label=ctx.t("fig.legend.index"))
     for i, (name, pts) in enumerate(subs.items()):
         ax.plot(
             [p[0] for p in pts],
             [p[1] for p in pts],
-            color=PALETTE[i % len(PALETTE)],
+            color=line_colour(i),
             marker=MARKERS[(i + 1) % len(MARKERS)],
             linestyle="--",
-            label=f"Subsystem: {plain(name)}",
+            label=ctx.t("fig.legend.subsystem", name=ctx.subsystem_label(name)),
         )
     for y, v in ((years[0], vals[0]), (years[-1], vals[-1])):
         ax.annotate(
             f"{v:.4f}", (y, v), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7
         )
-    ax.set_ylabel("Score (0-1, dimensionless)")
+    ax.set_ylabel(ctx.t("fig.axis.score"))
     ax.set_ylim(bottom=0)
-    year_axis(ax, years + [p[0] for pts in subs.values() for p in pts])
+    year_axis(ax, years + [p[0] for pts in subs.values() for p in pts], ctx.lang)
     legend_right(ax)
     return fig
 
@@ -107,7 +110,7 @@ def _draw_weights(ctx: Context) -> Figure:
 
     rows, labels, methods = _read_weights(ctx)
     n = len(rows)
-    fig = new_figure(6.3, max(2.8, 0.42 * n + 0.9))
+    fig = new_figure("items", n)
     ax = fig.add_subplot()
     height = 0.8 / max(len(methods), 1)
     ys = np.arange(n)
@@ -116,8 +119,8 @@ def _draw_weights(ctx: Context) -> Figure:
             ys - 0.4 + height * (j + 0.5),
             [num(r.get(m)) or 0.0 for r in rows],
             height=height,
-            color=PALETTE[j % len(PALETTE)],
-            label=plain(m),
+            color=METHOD_COLOURS.get(m, fill_colour(j + len(METHOD_COLOURS))),
+            label=_method_label(ctx, m),
         )
     ax.set_yticks(ys)
     ax.set_yticklabels(
@@ -127,14 +130,19 @@ def _draw_weights(ctx: Context) -> Figure:
         ]
     )
     ax.invert_yaxis()
-    ax.set_xlabel("Weight (dimensionless, sums to 1)")
+    ax.set_xlabel(ctx.t("fig.axis.weight"))
     ax.grid(True, axis="x")
     ax.grid(False, axis="y")
-    legend_right(ax, title="Method")
+    legend_right(ax, title=ctx.t("fig.legend.method"))
     return fig
 
 
-def _rank_panel(ax: Axes, rows: list[dict[str, Any]]) -> None:
+def _method_label(ctx: Context, method: str) -> str:
+    key = f"fig.method.{method}"
+    return ctx.t(key) if has_text(key) else plain(method)
+
+
+def _rank_panel(ax: Axes, ctx: Context, rows: list[dict[str, Any]]) -> None:
     """Rank of each year: 5-95 % bar over the draws and the baseline dot (1 at the top)."""
     years = [int(r["year"]) for r in rows]
     lo = [num(r.get("rank_p5")) for r in rows]
@@ -144,18 +152,23 @@ def _rank_panel(ax: Axes, rows: list[dict[str, Any]]) -> None:
         if a is not None and b is not None:
             ax.plot([y, y], [a, b], color=NEUTRAL, linewidth=5, alpha=0.45, solid_capstyle="butt")
     ax.plot(
-        years, [NAN if b is None else b for b in base], "o", color="black", label="Baseline rank"
+        years,
+        [NAN if b is None else b for b in base],
+        "o",
+        color="black",
+        label=ctx.t("fig.legend.baseline_rank"),
     )
-    ax.plot([], [], color=NEUTRAL, linewidth=5, alpha=0.45, label="5-95 % of draws")
+    ax.plot([], [], color=NEUTRAL, linewidth=5, alpha=0.45, label=ctx.t("fig.legend.draws"))
     top = max([v for v in hi + base if v is not None] or [1.0])
     ax.set_ylim(top + 0.5, 0.5)
-    ax.set_ylabel("Rank of year (1 = best score)")
-    year_axis(ax, years)
+    ax.set_ylabel(ctx.t("fig.axis.rank_year"))
+    year_axis(ax, years, ctx.lang)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend(loc="lower right", fontsize=7)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_top(ax, handles, labels, ncol=1)
 
 
-def _score_panel(ax: Axes, rows: list[dict[str, Any]]) -> None:
+def _score_panel(ax: Axes, ctx: Context, rows: list[dict[str, Any]]) -> None:
     """Score band (5-95 % of the draws) and the baseline score per year."""
     pts = [
         (
@@ -174,30 +187,30 @@ def _score_panel(ax: Axes, rows: list[dict[str, Any]]) -> None:
         color=NEUTRAL,
         alpha=0.25,
         linewidth=0,
-        label="5-95 % of draws",
+        label=ctx.t("fig.legend.draws"),
     )
     ax.plot(
         [p[0] for p in pts],
         [NAN if p[3] is None else p[3] for p in pts],
         color="black",
         marker="o",
-        label="Baseline score",
+        label=ctx.t("fig.legend.baseline_score"),
     )
-    ax.set_ylabel("Index score (dimensionless)")
-    year_axis(ax, [p[0] for p in pts])
+    ax.set_ylabel(ctx.t("fig.axis.index_score"))
+    year_axis(ax, [p[0] for p in pts], ctx.lang)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend(loc="upper left", fontsize=7)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_top(ax, handles, labels, ncol=1)
 
 
 def _draw_sensitivity(ctx: Context) -> Figure:
     rows = _read_sensitivity(ctx)
     has_scores = any(num(r.get("score_p5")) is not None for r in rows)
-    fig = new_figure(6.3, 3.2)
+    fig = new_figure()
     axes = fig.subplots(1, 2 if has_scores else 1, squeeze=False)[0]
-    _rank_panel(axes[0], rows)
+    _rank_panel(axes[0], ctx, rows)
     if has_scores:
-        _score_panel(axes[1], rows)
-    fig.tight_layout()
+        _score_panel(axes[1], ctx, rows)
     return fig
 
 
@@ -207,31 +220,26 @@ def specs(ctx: Context) -> list[FigureSpec]:
     return [
         spec(
             "index_scores",
-            "Low-carbon development index",
-            "Composite index per year (solid) and subsystem scores (dashed), each between 0 and 1.",
+            ctx.t("fig.index_scores.title"),
+            ctx.t("fig.index_scores.caption"),
             "index",
             _draw_index,
-            None if _read_scores(ctx) else "no index.scores in the results",
+            None if _read_scores(ctx) else ctx.t("fig.skip.no_index"),
         ),
         spec(
             "index_weights",
-            "Indicator weights by method",
-            "Weights of each indicator under the entropy method and the alternatives (CRITIC, "
-            "coefficient of variation, equal weights).",
+            ctx.t("fig.index_weights.title"),
+            ctx.t("fig.index_weights.caption"),
             "index",
             _draw_weights,
-            None if _read_weights(ctx)[0] else "no index.alternative_weights in the results",
+            None if _read_weights(ctx)[0] else ctx.t("fig.skip.no_alternative_weights"),
         ),
         spec(
             "index_sensitivity",
-            "Sensitivity of the index",
-            "Rank of each year under the Monte Carlo variations of method, normalisation and "
-            "indicator set (bar: 5th to 95th percentile of the draws; dot: baseline), and the "
-            "score band.",
+            ctx.t("fig.index_sensitivity.title"),
+            ctx.t("fig.index_sensitivity.caption"),
             "index",
             _draw_sensitivity,
-            None
-            if sens_ok
-            else "index robustness analysis not run (no index.sensitivity.per_year)",
+            None if sens_ok else ctx.t("fig.skip.no_sensitivity"),
         ),
     ]

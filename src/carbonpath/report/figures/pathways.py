@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.report.figures.canvas import legend_right, new_figure
+from carbonpath.report.figures.colours import DASHES, line_colour
 from carbonpath.report.figures.context import (
     POS,
     Context,
@@ -19,7 +20,6 @@ from carbonpath.report.figures.context import (
     records,
     spec,
 )
-from carbonpath.report.style import DASHES, PALETTE
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -77,7 +77,7 @@ def _scenario_line(ax: Axes, rows: list[dict[str, Any]], name: str, i: int, div:
         for r in rows
         if str(r.get("scenario")) == name
     )
-    colour = PALETTE[i % len(PALETTE)]
+    colour = line_colour(i)
     ax.plot(
         [p[0] for p in pts],
         [p[1] / div for p in pts],
@@ -100,7 +100,9 @@ def _scenario_line(ax: Axes, rows: list[dict[str, Any]], name: str, i: int, div:
 def _draw_fan(ctx: Context) -> Figure:
     rows = scenario_records(ctx.d)
     hist = _read_history(ctx.d)
-    names = list(dict.fromkeys(str(r.get("scenario")) for r in rows))
+    found = list(dict.fromkeys(str(r.get("scenario")) for r in rows))
+    declared = [n for n in ctx.declared("scenarios") if n in found]
+    names = declared + [n for n in found if n not in declared]  # the study's order
     div, unit = mass_unit([float(r["co2_t"]) for r in rows] + [v for _, v in hist])
     fig = new_figure()
     ax = fig.add_subplot()
@@ -110,7 +112,7 @@ def _draw_fan(ctx: Context) -> Figure:
             [h[1] / div for h in hist],
             color="black",
             marker="o",
-            label="Observed",
+            label=ctx.t("fig.legend.observed"),
         )
     for i, name in enumerate(names):
         _scenario_line(ax, rows, name, i, div)
@@ -122,10 +124,10 @@ def _draw_fan(ctx: Context) -> Figure:
             markersize=12,
             color=POS,
             linestyle="none",
-            label=f"Target: {plain(t.get('name', ''))}",
+            label=ctx.t("fig.legend.target", name=plain(t.get("name", ""))),
         )
-    ax.set_ylabel(f"Emissions ({unit})")
-    ax.set_xlabel("Year")
+    ax.set_ylabel(ctx.t("fig.axis.emissions", unit=unit))
+    ax.set_xlabel(ctx.t("fig.axis.year"))
     ax.set_ylim(bottom=0)
     legend_right(ax)
     return fig
@@ -136,11 +138,14 @@ def specs(ctx: Context) -> list[FigureSpec]:
     return [
         spec(
             "scenario_fan",
-            "Scenarios and targets",
-            "Observed emissions and projected paths per scenario with their bootstrap bands; "
-            "stars mark absolute targets.",
+            ctx.t("fig.scenario_fan.title"),
+            ctx.t(
+                "fig.scenario_fan.caption_targets"
+                if _absolute_targets(ctx.d)
+                else "fig.scenario_fan.caption"
+            ),
             "pathways",
             _draw_fan,
-            None if scenario_records(ctx.d) else "no scenarios.records in the results",
+            None if scenario_records(ctx.d) else ctx.t("fig.skip.no_scenarios"),
         )
     ]

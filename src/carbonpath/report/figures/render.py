@@ -5,8 +5,9 @@ drawn (with title and caption) and which are skipped (with the reason); nothing 
 drawn empty.  ``write_figures`` draws the drawable ones into ``figures/`` as PNG
 (200 dpi, or ``[report] dpi``) and SVG.
 
-Each figure is built once and laid out once (:func:`carbonpath.report.style.layout_bbox`);
-its PNG and SVG are saved from that same layout.  The figures are drawn one after the
+Each figure is built once on its fixed canvas and laid out once
+(:func:`carbonpath.report.figures.files.freeze_layout`); its PNG and SVG are drawn from
+that same layout.  The figures are drawn one after the
 other in this process: with one layout per figure, worker processes no longer paid for
 their start-up on a default run (measured in benchmarks/bench_report.py), and drawing
 here means nothing outlives a killed run and nothing is written outside the output
@@ -19,22 +20,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.core.errors import InputError
-from carbonpath.report.figures import accounting, decomposition, economy, index, pathways, stirpat
-from carbonpath.report.figures.context import Context, FigureSpec, build_context
-from carbonpath.report.style import (
-    DEFAULT_DPI,
-    StyleInfo,
-    figure_files,
-    style_context,
-    style_info,
-    write_figure_files,
+from carbonpath.report.figures import (
+    accounting,
+    context_series,
+    decomposition,
+    economy,
+    index,
+    pathways,
+    regions,
+    stirpat,
 )
+from carbonpath.report.figures.context import Context, FigureSpec, build_context
+from carbonpath.report.figures.files import figure_files, write_figure_files
+from carbonpath.report.style import DEFAULT_DPI, StyleInfo, style_context, style_info
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.report.contract import ResultsLike as Results
 
 #: the sections' figure lists, in report order
-SECTIONS = (economy, accounting, index, stirpat, decomposition, pathways)
+SECTIONS = (economy, context_series, accounting, regions, index, stirpat, decomposition, pathways)
 
 
 def figure_specs(d: dict[str, Any], info: StyleInfo | None = None) -> list[FigureSpec]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.report.figures.canvas import legend_right, new_figure, year_axis
+from carbonpath.report.figures.colours import DASHES, line_colour
 from carbonpath.report.figures.context import (
     NEUTRAL,
     POS,
@@ -24,7 +25,6 @@ from carbonpath.report.figures.context import (
     section,
     spec,
 )
-from carbonpath.report.style import DASHES, PALETTE
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -36,7 +36,6 @@ _FIT_KEYS = {
     "actual": ("actual", "observed", "y", "ln_c", "lnC"),
     "fitted": ("fitted", "predicted", "yhat", "prediction"),
 }
-K_AXIS = "Ridge parameter k (correlation form, SPSS scale)"
 
 
 # ---------------------------------------------------------------------------- reading
@@ -141,20 +140,20 @@ def _draw_ridge_trace(ctx: Context) -> Figure:
     trace = _read_trace(ctx.d)
     fig = new_figure()
     ax = fig.add_subplot()
-    for i, term in enumerate(trace_terms(trace)):
+    for i, term in enumerate(trace_terms(trace)):  # the model's declared regressor order
         pts = [(float(r["k"]), num(r.get(term))) for r in trace]
         pts = [(k, v) for k, v in pts if v is not None]
         ax.plot(
             [p[0] for p in pts],
             [p[1] for p in pts],
-            color=PALETTE[i % len(PALETTE)],
+            color=line_colour(i),
             linestyle=DASHES[i % len(DASHES)],
             label=plain(term),
         )
     ax.axhline(0, color="black", linewidth=0.6)
     _k_line(ax, _read_ridge(ctx.d))
-    ax.set_xlabel(K_AXIS)
-    ax.set_ylabel("Standardised coefficient (Beta)")
+    ax.set_xlabel(ctx.t("fig.axis.ridge_k"))
+    ax.set_ylabel(ctx.t("fig.axis.beta"))
     legend_right(ax)
     return fig
 
@@ -163,12 +162,12 @@ def _draw_ridge_r2(ctx: Context) -> Figure:
     pts = sorted(
         (float(r["k"]), float(r["r2"])) for r in _read_trace(ctx.d) if num(r.get("r2")) is not None
     )
-    fig = new_figure(5.0, 3.2)
+    fig = new_figure()
     ax = fig.add_subplot()
     ax.plot([p[0] for p in pts], [p[1] for p in pts], color=NEUTRAL, marker=".", label="R²(k)")
     _k_line(ax, _read_ridge(ctx.d))
-    ax.set_xlabel(K_AXIS)
-    ax.set_ylabel("R² (dimensionless)")
+    ax.set_xlabel(ctx.t("fig.axis.ridge_k"))
+    ax.set_ylabel(ctx.t("fig.axis.r2"))
     return fig
 
 
@@ -177,17 +176,24 @@ def _draw_predicted(ctx: Context) -> Figure:
     years = [r[0] for r in rows]
     scale = str((_read_ridge(ctx.d).get("fit") or {}).get("scale", ""))
     logs = scale.startswith("log") or (not scale and all(abs(v) < 40 for r in rows for v in r[1:]))
-    fig = new_figure(5.0, 3.2)
+    fig = new_figure()
     ax = fig.add_subplot()
-    ax.plot(years, [r[1] for r in rows], color="black", marker="o", label="Actual")
     ax.plot(
-        years, [r[2] for r in rows], color=POS, marker="s", linestyle="--", label="Ridge prediction"
+        years, [r[1] for r in rows], color="black", marker="o", label=ctx.t("fig.legend.actual")
     )
-    ax.set_ylabel("ln C (C in t CO₂)" if logs else "Emissions (t CO₂)")
+    ax.plot(
+        years,
+        [r[2] for r in rows],
+        color=POS,
+        marker="s",
+        linestyle="--",
+        label=ctx.t("fig.legend.ridge_prediction"),
+    )
+    ax.set_ylabel(ctx.t("fig.axis.ln_c") if logs else ctx.t("fig.axis.emissions", unit="t CO₂"))
     if all(isinstance(y, int) for y in years):
-        year_axis(ax, years)
+        year_axis(ax, years, ctx.lang)
     else:
-        ax.set_xlabel("Observation")
+        ax.set_xlabel(ctx.t("fig.axis.observation"))
     ax.legend(loc="best")
     return fig
 
@@ -198,29 +204,26 @@ def specs(ctx: Context) -> list[FigureSpec]:
     return [
         spec(
             "ridge_trace",
-            "Ridge trace",
-            "Standardised ridge coefficients (Beta) as the ridge parameter k grows; the dotted "
-            "line marks the k used.",
+            ctx.t("fig.ridge_trace.title"),
+            ctx.t("fig.ridge_trace.caption"),
             "drivers",
             _draw_ridge_trace,
-            None if trace and trace_terms(trace) else "no stirpat.ridge.trace in the results",
+            None if trace and trace_terms(trace) else ctx.t("fig.skip.no_trace"),
         ),
         spec(
             "ridge_r2",
-            "R² against the ridge parameter",
-            "Coefficient of determination R²(k) of the ridge fit; the dotted line marks the k used.",
+            ctx.t("fig.ridge_r2.title"),
+            ctx.t("fig.ridge_r2.caption"),
             "drivers",
             _draw_ridge_r2,
-            None
-            if any(num(r.get("r2")) is not None for r in trace)
-            else "no R² in stirpat.ridge.trace",
+            None if any(num(r.get("r2")) is not None for r in trace) else ctx.t("fig.skip.no_r2"),
         ),
         spec(
             "predicted_actual",
-            "Predicted and actual emissions",
-            "Observed ln C and the ridge regression's prediction (in-sample).",
+            ctx.t("fig.predicted_actual.title"),
+            ctx.t("fig.predicted_actual.caption"),
             "drivers",
             _draw_predicted,
-            None if fit_rows(ctx.d) else "no stirpat.ridge.fit in the results",
+            None if fit_rows(ctx.d) else ctx.t("fig.skip.no_fit"),
         ),
     ]

@@ -94,13 +94,13 @@ def uncertainty_series(d: dict[str, Any]) -> dict[str, list[Band]]:
     return {k: sorted(v) for k, v in out.items() if v}
 
 
-def _band_panel(ax: Axes, kind: str, pts: list[Band]) -> None:
+def _band_panel(ax: Axes, ctx: Context, kind: str, pts: list[Band]) -> None:
     years = [p[0] for p in pts]
     if kind == "co2":
         div, unit = mass_unit([p[3] for p in pts])
-        ylabel = f"Emissions ({unit})"
+        ylabel = ctx.t("fig.axis.emissions", unit=unit)
     else:
-        div, ylabel = 1.0, "Intensity (t CO₂ per 10⁸ yuan)"
+        div, ylabel = 1.0, ctx.t("fig.axis.intensity")
     ax.fill_between(
         years,
         [p[2] / div for p in pts],
@@ -108,7 +108,7 @@ def _band_panel(ax: Axes, kind: str, pts: list[Band]) -> None:
         color=NEUTRAL,
         alpha=0.25,
         linewidth=0,
-        label="95 % interval",
+        label=ctx.t("fig.legend.interval95"),
     )
     mids = [(p[0], p[1]) for p in pts if p[1] is not None]
     if mids:
@@ -117,22 +117,23 @@ def _band_panel(ax: Axes, kind: str, pts: list[Band]) -> None:
             [m[1] / div for m in mids],
             color=NEUTRAL,
             marker="o",
-            label="Central estimate",
+            label=ctx.t("fig.legend.central"),
         )
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    year_axis(ax, years)
+    year_axis(ax, years, ctx.lang)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.legend(loc="upper right")
 
 
 def draw_uncertainty(ctx: Context) -> Figure:
     """One panel per kind (emissions, intensity): the band and the central estimate."""
     series = uncertainty_series(ctx.d)
     kinds = [k for k in ("co2", "intensity") if k in series]
-    fig = new_figure(6.3, 3.2)
+    fig = new_figure()
     axes = fig.subplots(1, len(kinds), squeeze=False)[0]
     for ax, kind in zip(axes, kinds, strict=True):
-        _band_panel(ax, kind, series[kind])
-    fig.tight_layout()
+        _band_panel(ax, ctx, kind, series[kind])
+    handles, labels = axes[0].get_legend_handles_labels()
+    # one legend above the panels, outside them: it never covers a band
+    fig.legend(handles, labels, loc="outside upper left", ncol=len(labels))
     return fig
