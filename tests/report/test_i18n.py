@@ -36,7 +36,7 @@ def test_zh_text_is_chinese() -> None:
 
 
 def test_fields_are_filled() -> None:
-    assert text("report.figure", "en", n=3) == "Figure 3"
+    assert text("report.figure", "en", n=3) == "Figure 3."
     assert text("report.figure", "zh", n=3) == "图 3"
 
 

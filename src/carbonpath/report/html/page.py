@@ -18,6 +18,7 @@ from carbonpath.core.text import display_text
 from carbonpath.core.units import TCE_GJ
 from carbonpath.report.html.format import fmt_num
 from carbonpath.report.html.model import Figure, Section
+from carbonpath.report.i18n import language_of, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.report.contract import ResultsLike as Results
@@ -72,23 +73,53 @@ def section_figures(d: dict[str, Any], folder: Path | None) -> dict[str, list[Fi
     return out
 
 
-def build_sections(d: dict[str, Any], folder: Path | None = None) -> list[Section]:
-    """The report's sections in order, each with its tables, figures and warnings."""
-    from carbonpath.report.html import data, drivers, emissions, index, methods, pathways, summary
+def number_items(sections: list[Section]) -> list[Section]:
+    """Number the tables and the drawn figures in page order (Table 1..., Figure 1...)."""
+    n_tab = n_fig = 0
+    for sec in sections:
+        for t in [*sec.tables, *sec.extra]:
+            n_tab += 1
+            t.number = n_tab
+        for f in sec.figures:
+            if f.src or f.png:
+                n_fig += 1
+                f.number = n_fig
+    return sections
 
-    figs = section_figures(d, folder)
+
+def build_sections(
+    d: dict[str, Any], folder: Path | None = None, figs: dict[str, list[Figure]] | None = None
+) -> list[Section]:
+    """The report's sections in the order of the paper, each with its tables, figures and
+    warnings: summary, the overview (economy, context series), data, emissions, index,
+    drivers, decomposition and pathways, regions, methods, software."""
+    from carbonpath.report.html import (
+        context,
+        data,
+        drivers,
+        emissions,
+        index,
+        methods,
+        pathways,
+        regions,
+        summary,
+    )
+
+    figs = section_figures(d, folder) if figs is None else figs
     builders = (
         summary.build,
-        data.build,
         emissions.build_economy,
+        context.build,
+        data.build,
         emissions.build,
         index.build,
         drivers.build,
         pathways.build,
+        regions.build,
         methods.build,
         methods.build_software,
     )
-    return [s for s in (b(d, figs) for b in builders) if s is not None]
+    return number_items([s for s in (b(d, figs) for b in builders) if s is not None])
 
 
 def _finalize(value: Any) -> Any:
@@ -110,9 +141,12 @@ def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
         finalize=_finalize,
     )
     env.filters["num"] = fmt_num
+    lang = language_of(d)
     st = d.get("study") or {}
     years = st.get("years") or []
     return env.get_template(TEMPLATE).render(
+        tr=lambda key, **kw: text(key, lang, **kw),
+        html_lang=text("lang.html", lang),
         title=str(st.get("title") or "carbonpath report"),
         region=str(st.get("region") or ""),
         years=f"{years[0]}-{years[1]}" if len(years) == 2 else "",
