@@ -27,41 +27,53 @@ def series_title(rows: list[dict[str, Any]], lang: str) -> str:
     r = rows[0]
     title = str((r.get("title_zh") if lang == "zh" else None) or r.get("title") or r["series"])
     if any(x.get("illustrative") for x in rows):
-        title += f" ({text('word.illustrative', lang)})" if lang != "zh" else "（示意）"
+        title += f" ({text('word.illustrative', lang)})"
     return title
 
 
-def grouped(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Rows per series, in the file's order."""
+def grouped(d: dict[str, Any], kind: str = "table") -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``kind`` per title (the series of one table share a title), in file order."""
     out: dict[str, list[dict[str, Any]]] = {}
     for r in context_rows(d):
-        out.setdefault(str(r.get("series")), []).append(r)
+        if r.get("kind", "line") == kind:
+            out.setdefault(str(r.get("title") or r.get("series")), []).append(r)
     return out
 
 
 def _table(rows: list[dict[str, Any]], lang: str) -> Table | None:
-    """A category series as a table: category, value (unit)."""
-    unit = str(rows[0].get("unit") or "")
-    label = text("header.value", lang) + (f" ({unit})" if unit else "")
-    cols = ["category" if any(r.get("category") for r in rows) else "year", "value"]
-    note = text("note.context", lang, source=rows[0].get("source") or "–")
+    """The series of one title as a table: one row per category (or year), one column
+    per series, its unit in the header."""
+    by_cat: dict[str, dict[str, Any]] = {}
+    heads: dict[str, str] = {}
+    for r in rows:
+        label = str(r.get("category") or r.get("year"))
+        col = f"s:{r['series']}"
+        unit = str(r.get("unit") or "")
+        heads[col] = str(r["series"]) + (f" ({unit})" if unit else "")
+        v = r.get("value")
+        whole = isinstance(v, float) and v.is_integer() and abs(v) < 1e15
+        by_cat.setdefault(label, {"category": label})[col] = int(v) if whole else v
+    sources = list(dict.fromkeys(str(r.get("source") or "–") for r in rows))
+    note = text("note.context", lang, source="; ".join(sources))
     if any(r.get("illustrative") for r in rows):
         note += " " + text("note.illustrative", lang)
     return records_table(
-        rows, series_title(rows, lang), cols, headers={"value": label}, note=note, lang=lang
+        list(by_cat.values()),
+        series_title(rows, lang),
+        ["category", *heads],
+        headers=heads,
+        note=note,
+        lang=lang,
     )
 
 
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section | None:
     """Context: the series' figures and tables; absent when the study has no context.csv."""
-    series = grouped(d)
-    if not series:
+    if not context_rows(d):
         return None
     lang = language_of(d)
     sec = Section("context", text("section.context", lang))
     sec.intro.append(text("intro.context", lang))
     sec.figures = figs.get("context", [])
-    add_tables(
-        sec.tables, *(_table(r, lang) for r in series.values() if r[0].get("kind") == "table")
-    )
+    add_tables(sec.tables, *(_table(rows, lang) for rows in grouped(d).values()))
     return sec

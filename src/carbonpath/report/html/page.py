@@ -39,37 +39,68 @@ def svg_size_px(svg: bytes) -> tuple[int, int]:
     return round(w), round(h)
 
 
-def _figure(spec: FigureSpec, svg: bytes | None, notes: list[str]) -> Figure:
+def _figure(spec: FigureSpec, files: dict[str, bytes], notes: list[str]) -> Figure:
     fig = Figure(spec.name, spec.title, spec.caption)
-    if svg is None:
+    svg, png = files.get("svg"), files.get("png", b"")
+    if svg is None and not png:
         fig.skipped = spec.skip or "no data"
         return fig
-    fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    fig.width, fig.height = svg_size_px(svg)
+    if svg is not None:
+        fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        fig.width, fig.height = svg_size_px(svg)
+    fig.png = png
     fig.notes = list(notes)
     return fig
 
 
-def section_figures(d: dict[str, Any], folder: Path | None) -> dict[str, list[Figure]]:
-    """Figures per section; embedded from folder/figures/<name>.svg or drawn in memory."""
-    from carbonpath.report.figures import build_context, figure_specs, render_figures, report_dpi
+def _on_disk(specs: list[FigureSpec], folder: Path | None, formats: tuple[str, ...]) -> dict:
+    """{name: {format: bytes}} of the figures write_figures left in folder/figures/."""
+    out: dict[str, dict[str, bytes]] = {}
+    for spec in specs:
+        for fmt in formats:
+            path = folder / "figures" / f"{spec.name}.{fmt}" if folder is not None else None
+            if spec.draw is not None and path is not None and path.is_file():
+                out.setdefault(spec.name, {})[fmt] = path.read_bytes()
+    return out
+
+
+def section_figures(
+    d: dict[str, Any], folder: Path | None, formats: tuple[str, ...] = ("svg",)
+) -> dict[str, list[Figure]]:
+    """Figures per section in ``formats``; embedded from folder/figures/<name>.<fmt>
+    or drawn in memory. The context series' figures (context.csv) come with them."""
+    from carbonpath.report.figures import (
+        build_context,
+        context_series,
+        figure_specs,
+        render,
+        render_figures,
+        report_dpi,
+    )
     from carbonpath.report.style import style_context
 
     with style_context() as info:
         ctx = build_context(d, info)
         specs = figure_specs(d, info)
-        svgs: dict[str, bytes] = {}
-        for spec in specs:
-            path = folder / "figures" / f"{spec.name}.svg" if folder is not None else None
-            if spec.draw is not None and path is not None and path.is_file():
-                svgs[spec.name] = path.read_bytes()
-        missing = [s.name for s in specs if s.draw is not None and s.name not in svgs]
+        known = {s.name for s in specs}
+        extra = [s for s in context_series.specs(ctx) if s.name not in known]
+        files = _on_disk(specs + extra, folder, formats)
+        missing = [
+            s.name
+            for s in specs
+            if s.draw is not None and set(formats) - set(files.get(s.name, {}))
+        ]
         if missing:
-            drawn = render_figures(d, info, missing, report_dpi(d), formats=("svg",))
-            svgs.update({name: files[0] for name, files in drawn.items()})
+            drawn = render_figures(d, info, missing, report_dpi(d), formats=formats)
+            for name, out in drawn.items():
+                files[name] = dict(zip(formats, out, strict=True))
+        for s in extra:
+            if s.draw is not None and set(formats) - set(files.get(s.name, {})):
+                svg, png = render(s, ctx, report_dpi(d))
+                files[s.name] = {"svg": svg, "png": png}
     out: dict[str, list[Figure]] = {}
-    for spec in specs:
-        out.setdefault(spec.section, []).append(_figure(spec, svgs.get(spec.name), ctx.notes))
+    for spec in [*specs, *extra]:
+        out.setdefault(spec.section, []).append(_figure(spec, files.get(spec.name, {}), ctx.notes))
     return out
 
 
