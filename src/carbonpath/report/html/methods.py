@@ -23,6 +23,7 @@ SOFTWARE = (
     "jinja2",
     "openpyxl",
     "pint",
+    "python-docx",
 )
 SEEDED = ("emissions", "index", "stirpat", "scenarios")
 

@@ -47,6 +47,7 @@ class Table:
     warn: str = ""
     kind: str = ""  # "coef": a regression table (SPSS layout in report.docx)
     number: int = 0  # "Table n" in the report (set when the page is built)
+    ids: list[str] | None = None  # the results' column ids, in the order of ``headers``
 
 
 def _columns(rows: list[dict[str, Any]], columns: list[str] | None) -> list[str]:
@@ -123,7 +124,7 @@ def records_table(
         for r in rows
     ]
     note = " ".join(x for x in (note, more) if x)
-    return Table(caption, [names.get(c, c) for c in cols], out_rows, note, warn, kind)
+    return Table(caption, [names.get(c, c) for c in cols], out_rows, note, warn, kind, ids=cols)
 
 
 def _cell(col: str, v: Any, digits: int | None, lang: str) -> str:
