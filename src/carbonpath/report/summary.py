@@ -25,11 +25,20 @@ def summary_lines(d: dict[str, Any], lang: str = "en") -> list[tuple[str, str]]:
     return [(display_text(a), display_text(b)) for a, b in _lines(d, lang)]
 
 
+def yearly_totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Emission totals by year, summed over regions when the rows carry one (panel)."""
+    by_year: dict[int, float] = {}
+    for r in rows:
+        if isinstance(r, dict) and isinstance(r.get("co2_t"), int | float):
+            by_year[int(r["year"])] = by_year.get(int(r["year"]), 0.0) + float(r["co2_t"])
+    return [{"year": y, "co2_t": v} for y, v in sorted(by_year.items())]
+
+
 def _emission_lines(d: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     em = d.get("emissions")
-    if not (em and em.get("total")):
+    tot = yearly_totals(em.get("total") or []) if em else []
+    if not tot:
         return []
-    tot = sorted(em["total"], key=lambda r: r["year"])
     a, b = tot[0], tot[-1]
     pct = fmt_pct(b["co2_t"] / a["co2_t"] - 1, sign=True).replace(" %", "%")
     out = [

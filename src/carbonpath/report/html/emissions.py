@@ -143,9 +143,11 @@ def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     add_tables(
         sec.tables,
         records_table(
-            sorted(em.get("total") or [], key=lambda r: r.get("year", 0)),
+            sorted(
+                em.get("total") or [], key=lambda r: (str(r.get("region", "")), r.get("year", 0))
+            ),
             text("caption.total", lang),
-            ["year", "co2_t", "share_of_reference"],
+            ["region", "year", "co2_t", "share_of_reference"],
             lang=lang,
         ),
         records_table(

@@ -30,10 +30,9 @@ def _part(d: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _trend_finding(d: dict[str, Any], lang: str) -> list[str]:
     """Emissions of the studied industries from the first to the last year."""
-    tot = sorted(
-        (r for r in _part(d, "emissions").get("total") or [] if finite(r.get("co2_t")) is not None),
-        key=lambda r: r["year"],
-    )
+    from carbonpath.report.summary import yearly_totals
+
+    tot = yearly_totals(_part(d, "emissions").get("total") or [])
     if len(tot) < 2 or not tot[0]["co2_t"]:
         return []
     a, b = tot[0], tot[-1]
