@@ -30,7 +30,7 @@ def test_zh_text_is_chinese() -> None:
     zh = catalogue("zh")
     assert han.search(text("report.contents", "zh"))
     # every sentence-like entry of zh carries Han characters (ids and symbols may not)
-    long = [k for k, v in catalogue("en").items() if len(v.split()) >= 3]
+    long = [k for k, v in catalogue("en").items() if len(v.split()) >= 3 and zh[k]]
     missing = [k for k in long if not han.search(zh[k])]
     assert missing == []
 
@@ -68,3 +68,25 @@ def test_a_key_defined_twice_is_refused(tmp_path, monkeypatch) -> None:
     finally:
         monkeypatch.undo()
         i18n.catalogue.cache_clear()
+
+
+def _study_with(tmp_path, line: str):
+    from tests.report.studies import write_study
+
+    folder = write_study(tmp_path / "s")
+    toml = (folder / "study.toml").read_text(encoding="utf-8")
+    (folder / "study.toml").write_text(toml.replace("[report]\n", f"[report]\n{line}\n"), "utf-8")
+    return folder
+
+
+def test_language_setting(tmp_path) -> None:
+    import carbonpath
+    from carbonpath.core.errors import StudyError
+
+    zh = carbonpath.load_study(str(_study_with(tmp_path / "a", 'language = "zh"')))
+    assert zh.settings.report.language == "zh"
+    with pytest.raises(StudyError) as exc:
+        carbonpath.load_study(str(_study_with(tmp_path / "b", 'language = "klingon"')))
+    msg = str(exc.value)
+    assert "report.language" in msg and "klingon" in msg and "\n" not in msg
+    assert "en" in msg and "zh" in msg

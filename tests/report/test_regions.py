@@ -72,3 +72,13 @@ def test_odd_panel_parts_do_not_crash() -> None:
     sec = regions.build(d, {})
     assert sec is not None and len(sec.tables) == 1
     assert sec.tables[0].rows[0][1].text == "TJ"  # no names: the code
+
+
+def test_panel_summary_sums_the_regions() -> None:
+    from carbonpath.report.html import summary
+    from carbonpath.report.html.format import fmt_mass
+
+    d = panel_results()
+    first = min(r["year"] for r in d["emissions"]["total"])
+    total = sum(r["co2_t"] for r in d["emissions"]["total"] if r["year"] == first)
+    assert fmt_mass(total) in summary.findings(d, "en")[0]
