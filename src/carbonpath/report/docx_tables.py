@@ -80,8 +80,9 @@ def _write(cell: Any, words: str, bold: bool = False, right: bool = False, size:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    cell.text = ""
     p = cell.paragraphs[0]
+    for old in p.runs:  # a merged cell may hold the text of a cell merged into it
+        old._r.getparent().remove(old._r)
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
     run = p.add_run(words)
     run.bold = bold
@@ -121,7 +122,8 @@ def add_table(doc: Any, t: Table, lang: str) -> Any:
     else:
         for cell, h in zip(table.rows[0].cells, t.headers, strict=True):
             _write(cell, h, bold=True)
-    for row, cells in zip(table.rows[header_rows:], t.rows, strict=True):
+    rows = list(table.rows)
+    for row, cells in zip(rows[header_rows:], t.rows, strict=True):
         for cell, c in zip(row.cells, cells, strict=True):
             _write(cell, c.text, right=c.numeric)
     three_line(table, header_rows)

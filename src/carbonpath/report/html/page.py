@@ -64,6 +64,15 @@ def _on_disk(specs: list[FigureSpec], folder: Path | None, formats: tuple[str, .
     return out
 
 
+def _keep(folder: Path | None, name: str, svg: bytes, png: bytes) -> None:
+    """Leave a figure drawn here in folder/figures/ when write_figures wrote that folder
+    (the context series' figures: drawn once for report.html and report.docx)."""
+    if folder is not None and (folder / "figures").is_dir():
+        from carbonpath.report.style import write_figure_files
+
+        write_figure_files(folder / "figures", name, svg, png)
+
+
 def section_figures(
     d: dict[str, Any], folder: Path | None, formats: tuple[str, ...] = ("svg",)
 ) -> dict[str, list[Figure]]:
@@ -98,6 +107,7 @@ def section_figures(
             if s.draw is not None and set(formats) - set(files.get(s.name, {})):
                 svg, png = render(s, ctx, report_dpi(d))
                 files[s.name] = {"svg": svg, "png": png}
+                _keep(folder, s.name, svg, png)
     out: dict[str, list[Figure]] = {}
     for spec in [*specs, *extra]:
         out.setdefault(spec.section, []).append(_figure(spec, files.get(spec.name, {}), ctx.notes))
