@@ -354,7 +354,16 @@ def _study_meta(study: StudyData) -> dict[str, Any]:
         "groups": [{"id": g, "label": label} for g, label in study.groups.items()],
         "sectors": study.sectors.to_dict(orient="records"),
         "inputs": study.inputs,
+        **_context_meta(study),
     }
+
+
+def _context_meta(study: StudyData) -> dict[str, Any]:
+    """context.csv's series and provenance for the report (no keys without the file)."""
+    ctx = getattr(study, "context", None)
+    if ctx is None:
+        return {}
+    return {"context": ctx.to_dict(orient="records"), "context_file": study.context_file}
 
 
 def _data(study: StudyData) -> dict[str, Any]:

@@ -9,7 +9,8 @@ decomposition, a target and two scenarios.  Variants:
 
 - ``hostile``: the title, two sector names and a correction reason carry HTML, a
   spreadsheet formula, mathtext dollars and a bidi override;
-- ``cjk``: the sector names are Chinese (``name`` and ``name_zh``).
+- ``cjk``: the sector names are Chinese (``name`` and ``name_zh``);
+- ``zh``: as ``cjk``, with ``[report] language = "zh"`` and a ``context.csv``.
 
 ``run_study`` loads and runs such a folder; ``results_for`` caches one run per variant for
 the test session (the runs are deterministic: same folder, same seed, same results).
@@ -144,11 +145,29 @@ def _add_slip_and_correction(folder: Path, reason: str) -> None:
     )
 
 
-def write_study(folder: Path, *, hostile: bool = False, cjk: bool = False) -> Path:
+CONTEXT_CSV = """series,year,category,value,unit,source,kind,illustrative,title,title_zh
+Share,2016,,34,%,Paper section 2.1.2,line,false,Share of output,产值比重
+Share,2022,,62,%,Paper section 2.1.2,line,false,Share of output,产值比重
+Placeholder,2016,,3,count,Paper Figure 5,bar,true,Placeholder counts,占位数量
+Placeholder,2017,,5,count,Paper Figure 5,bar,true,Placeholder counts,占位数量
+National,,Batch 1,8,count,Paper Table 2,table,false,Lists by batch,按批次名单
+National,,Batch 2,4,count,Paper Table 2,table,false,Lists by batch,按批次名单
+Parks,,Batch 1,0,count,Paper Table 2,table,false,Lists by batch,按批次名单
+Parks,,Batch 2,1,count,Paper Table 2,table,false,Lists by batch,按批次名单
+"""
+
+
+def write_study(
+    folder: Path, *, hostile: bool = False, cjk: bool = False, zh: bool = False
+) -> Path:
     """Write the report-test study into ``folder`` (created); return ``folder``."""
     shutil.copytree(MINI, folder)
     toml = (folder / "study.toml").read_text(encoding="utf-8")
-    toml = toml.replace('[report]\nformats = ["json", "csv"]', "[report]\ndpi = 100")
+    lang = '\nlanguage = "zh"' if zh else ""
+    toml = toml.replace('[report]\nformats = ["json", "csv"]', "[report]\ndpi = 100" + lang)
+    if zh:
+        (folder / "context.csv").write_text(CONTEXT_CSV, encoding="utf-8")
+        cjk = True
     if hostile:
         toml = toml.replace('title = "Mini study"', f'title = "{HOSTILE_TITLE}"')
     (folder / "study.toml").write_text(toml + EXTRA_TOML, encoding="utf-8")
@@ -171,10 +190,13 @@ def run_study(folder: Path) -> Results:
 
 @functools.cache
 def results_for(variant: str = "full") -> Results:
-    """The results of the report-test study (``full``, ``hostile`` or ``cjk``), run once."""
+    """The results of the report-test study (``full``, ``hostile``, ``cjk`` or ``zh``), run
+    once."""
     tmp = Path(tempfile.mkdtemp(prefix="carbonpath-report-tests-"))
     try:
-        folder = write_study(tmp / variant, hostile=variant == "hostile", cjk=variant == "cjk")
+        folder = write_study(
+            tmp / variant, hostile=variant == "hostile", cjk=variant == "cjk", zh=variant == "zh"
+        )
         return run_study(folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -4,7 +4,10 @@ Chromium is driven through the DevTools protocol over ``--remote-debugging-pipe`
 (file descriptors 3 and 4, NUL-separated JSON messages), so the test needs no Python
 package beyond the standard library and Pillow.  Checks: no console errors or
 exceptions, no request other than the report file itself and ``data:`` images, every
-embedded image decodes, and the screenshot is not blank.
+embedded image decodes, the screenshots are not blank, no table is wider than its box
+(``scrollWidth <= clientWidth``) at 1280 px or on a printed page, and a ``zh`` report
+shows Chinese headings.  ``CARBONPATH_SCREENSHOT_DIR=<dir>`` keeps the screenshots
+(English and Chinese) for a human to look at.
 
 Skipped only when no Chromium is installed and CI is not set; under CI it must run.
 """
@@ -154,6 +157,79 @@ def _distinct_colours(png: bytes) -> int:
     return len(colours or [])
 
 
+#: the page's facts a reader would check, as one JSON string
+PROBE = (
+    "JSON.stringify({images: document.images.length, "
+    "broken: Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length, "
+    "height: document.documentElement.scrollHeight, title: document.title, "
+    "scripts: document.scripts.length, alerted: typeof window.__alerted, "
+    "lang: document.documentElement.lang, "
+    "headings: Array.from(document.querySelectorAll('h2')).map(h => h.textContent), "
+    "page_overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, "
+    "tables: document.querySelectorAll('.tablewrap').length, "
+    "overflowing: Array.from(document.querySelectorAll('.tablewrap'))"
+    ".filter(w => w.scrollWidth > w.clientWidth)"
+    ".map(w => w.querySelector('caption').textContent + ': ' + w.scrollWidth + ' > ' + w.clientWidth)})"
+)
+#: A4 portrait at 96 px per inch, less 2 x 1.5 cm margins: the width a printed page offers
+PRINT_WIDTH = 680
+
+
+def _session(chrome: Chromium, width: int) -> str:
+    target = chrome.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = chrome.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    for domain in ("Runtime", "Log", "Network", "Page"):
+        chrome.send(f"{domain}.enable", session=session)
+    chrome.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 1400, "deviceScaleFactor": 1, "mobile": False},
+        session=session,
+    )
+    return session
+
+
+def _probe(chrome: Chromium, session: str) -> dict[str, Any]:
+    probe = chrome.send(
+        "Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, session=session
+    )
+    assert "value" in probe["result"], probe
+    return json.loads(probe["result"]["value"])
+
+
+def _visit(chrome: Chromium, report: Path, shots_at: tuple[int, ...]) -> dict[str, Any]:
+    """Open ``report`` at 1280 px, probe it and take screenshots; then probe it as printed."""
+    session = _session(chrome, 1280)
+    # forget earlier load events (about:blank, the other report): wait for this page's
+    chrome.events = [e for e in chrome.events if e["method"] != "Page.loadEventFired"]
+    chrome.send("Page.navigate", {"url": report.as_uri()}, session=session)
+    while chrome.wait_event("Page.loadEventFired").get("sessionId") != session:
+        chrome.events = [e for e in chrome.events if e["method"] != "Page.loadEventFired"]
+    page = _probe(chrome, session)
+    shots = []
+    for y in shots_at:  # views of the page, for a human to look at
+        shot = chrome.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": y, "width": 1280, "height": 1400, "scale": 1},
+            },
+            session=session,
+        )
+        shots.append(base64.b64decode(shot["data"]))
+    chrome.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+    chrome.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PRINT_WIDTH, "height": 1400, "deviceScaleFactor": 1, "mobile": False},
+        session=session,
+    )
+    printed = _probe(chrome, session)
+    chrome.send("Runtime.evaluate", {"expression": "1"}, session=session)  # flush late events
+    return {"page": page, "printed": printed, "shots": shots}
+
+
 @pytest.fixture(scope="module")
 def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     exe = _browser()
@@ -166,57 +242,29 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from carbonpath.report.html import write_html
 
     base = tmp_path_factory.mktemp("browser")
-    out = base / "out"
-    write_html(results_for("hostile"), out)  # figures drawn in memory
-    report = out / "report.html"
+    report = write_html(results_for("hostile"), base / "out")  # figures drawn in memory
+    report_zh = write_html(results_for("zh"), base / "out-zh")
     chrome = Chromium(exe, base / "profile")
     try:
-        target = chrome.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = chrome.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
-        for domain in ("Runtime", "Log", "Network", "Page"):
-            chrome.send(f"{domain}.enable", session=session)
-        chrome.send(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": 1280, "height": 1400, "deviceScaleFactor": 1, "mobile": False},
-            session=session,
-        )
-        chrome.send("Page.navigate", {"url": report.as_uri()}, session=session)
-        chrome.wait_event("Page.loadEventFired")
-        probe = chrome.send(
-            "Runtime.evaluate",
-            {
-                "expression": "JSON.stringify({images: document.images.length, "
-                "broken: Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length, "
-                "height: document.documentElement.scrollHeight, title: document.title, "
-                "scripts: document.scripts.length, alerted: typeof window.__alerted})",
-                "returnByValue": True,
-            },
-            session=session,
-        )
-        page = json.loads(probe["result"]["value"])
-        shots = []
-        for y in (0, 2600, 5200):  # the top, and two views further down, for a human to look at
-            shot = chrome.send(
-                "Page.captureScreenshot",
-                {
-                    "format": "png",
-                    "captureBeyondViewport": True,
-                    "clip": {"x": 0, "y": y, "width": 1280, "height": 1400, "scale": 1},
-                },
-                session=session,
-            )
-            shots.append(base64.b64decode(shot["data"]))
-        chrome.send("Runtime.evaluate", {"expression": "1"}, session=session)  # flush late events
+        en = _visit(chrome, report, (0, 2600, 5200))
+        zh = _visit(chrome, report_zh, (0, 1400))
     finally:
         chrome.close()
     keep = os.environ.get("CARBONPATH_SCREENSHOT_DIR")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
-        for i, png in enumerate(shots):
-            (Path(keep) / f"report_{i}.png").write_bytes(png)
-    return {"events": chrome.events, "page": page, "shots": shots, "report": report}
+        for name, run in (("report", en), ("report_zh", zh)):
+            for i, png in enumerate(run["shots"]):
+                (Path(keep) / f"{name}_{i}.png").write_bytes(png)
+    return {
+        "events": chrome.events,
+        "page": en["page"],
+        "printed": en["printed"],
+        "shots": en["shots"] + zh["shots"],
+        "report": report,
+        "report_zh": report_zh,
+        "zh": zh,
+    }
 
 
 def test_no_console_errors(browser_run: dict[str, Any]) -> None:
@@ -240,14 +288,14 @@ def test_no_console_errors(browser_run: dict[str, Any]) -> None:
 
 
 def test_no_network_requests(browser_run: dict[str, Any]) -> None:
-    report_url = browser_run["report"].as_uri()
+    reports = {browser_run["report"].as_uri(), browser_run["report_zh"].as_uri()}
     urls = [
         ev["params"]["request"]["url"]
         for ev in browser_run["events"]
         if ev["method"] == "Network.requestWillBeSent"
     ]
-    assert report_url in urls  # the test did observe requests
-    foreign = [u for u in urls if u != report_url and not u.startswith("data:")]
+    assert reports <= set(urls)  # the test did observe requests
+    foreign = [u for u in urls if u not in reports and not u.startswith("data:")]
     assert foreign == []
 
 
@@ -267,3 +315,20 @@ def test_screenshot_not_blank(browser_run: dict[str, Any]) -> None:
     for png in browser_run["shots"]:
         assert Image.open(io.BytesIO(png)).size == (1280, 1400)
         assert _distinct_colours(png) > 200
+
+
+def test_no_table_overflows_at_1280_px_or_in_print(browser_run: dict[str, Any]) -> None:
+    for run in (browser_run, browser_run["zh"]):
+        for view in ("page", "printed"):
+            probe = run[view]
+            assert probe["tables"] > 5
+            assert probe["overflowing"] == [], view
+            assert probe["page_overflow"] <= 0, view
+
+
+def test_zh_report_renders_chinese_headings(browser_run: dict[str, Any]) -> None:
+    zh = browser_run["zh"]["page"]
+    assert zh["lang"] == "zh-Hans"
+    assert zh["headings"][:3] == ["主要结论", "经济与能源", "发展背景：产业、能源与技术"]
+    assert "影响因素（STIRPAT 模型）" in zh["headings"]
+    assert browser_run["page"]["headings"][0] == "Summary of findings"

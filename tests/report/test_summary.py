@@ -41,7 +41,7 @@ def test_summary_states_numbers_and_conventions():
     assert lines["Factor set"] == "ipcc-2006 + 1 override(s)"
     assert lines["Low-carbon index"].startswith("0.2500 in 2015 -> 0.7500 in 2016")
     assert "lnT -0.203" in lines["Ridge elasticities (B)"]
-    assert "MASS lambda 0.800" in lines["Ridge k"] and "not Beta" in lines["Ridge k"]
+    assert "MASS lambda 0.8" in lines["Ridge k"] and "not Beta" in lines["Ridge k"]
     assert lines["Index conventions"] == "minmax normalisation, entropy weights, 0 ln 0 = 0"
     assert lines["LMDI zero rule"].startswith("analytical limits")
     assert lines["Data quality"].startswith("1 error(s) (1 resolved by corrections), 1 warning(s)")

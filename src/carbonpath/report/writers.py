@@ -14,6 +14,7 @@ WRITERS: dict[str, str] = {
     "figures": "carbonpath.report.figures:write_figures",
     "xlsx": "carbonpath.report.xlsx:write_xlsx",
     "html": "carbonpath.report.html:write_html",
+    "docx": "carbonpath.report.docx:write_docx",
 }
 
 

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 DIMENSIONS = ("currency", "energy", "mass", "volume", "headcount", "count", "ratio")
-REPORT_FORMATS = ("json", "csv", "html", "xlsx", "figures")
+REPORT_FORMATS = ("json", "csv", "html", "xlsx", "figures", "docx")
 REPORT_LABELS = ("name", "name_zh", "code")
 LANGUAGES = ("en", "zh")
 ENCODINGS = ("auto", "utf-8", "gb18030")
@@ -41,6 +41,7 @@ DEFAULT_FILES = {
     "emissions": "emissions.csv",
     "corrections": "corrections.csv",
     "regions": "regions.csv",
+    "context": "context.csv",
 }
 
 _VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -67,12 +68,13 @@ class FilesSettings(SettingsModel):
     emissions: str = DEFAULT_FILES["emissions"]
     corrections: str = DEFAULT_FILES["corrections"]
     regions: str = DEFAULT_FILES["regions"]
+    context: str = DEFAULT_FILES["context"]
 
 
 class ReportSettings(SettingsModel):
     """``[report]``: which outputs, figure resolution, language and sector labels."""
 
-    formats: list[Literal["json", "csv", "html", "xlsx", "figures"]] = Field(
+    formats: list[Literal["json", "csv", "html", "xlsx", "figures", "docx"]] = Field(
         default_factory=lambda: list(REPORT_FORMATS)
     )
     dpi: Annotated[int, Field(ge=limits.MIN_DPI, le=limits.MAX_DPI)] = 200

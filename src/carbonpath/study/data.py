@@ -42,6 +42,9 @@ class StudyData:
     filled: list[dict[str, Any]] = field(default_factory=list)
     blocking: list[dict[str, Any]] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    #: context.csv's series (None without the file) and its provenance (report only)
+    context: pd.DataFrame | None = None
+    context_file: dict[str, Any] | None = None
 
     # ---- views --------------------------------------------------------------
     @property

@@ -25,6 +25,7 @@ from carbonpath.io.files import MB, locate_input, sha256_input
 from carbonpath.io.tables import Table, read_csv_table
 from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
+from carbonpath.study.context_table import CONTEXT_OPTIONAL, CONTEXT_REQUIRED, read_context
 from carbonpath.study.corrections_table import read_corrections
 from carbonpath.study.data import StudyData
 from carbonpath.study.panel_quality import assure_study, inventory_flags
@@ -287,6 +288,15 @@ def _economy_spec(variables: dict[str, str]) -> LongSpec:
     )
 
 
+def _context(inputs: _Inputs) -> tuple[pd.DataFrame | None, dict[str, Any] | None]:
+    """context.csv (optional): its series and its provenance (kept apart from
+    ``inputs``, which lists the files the analyses read)."""
+    t = inputs.table("context", CONTEXT_REQUIRED, CONTEXT_OPTIONAL)
+    if t is None:
+        return None, None
+    return read_context(t), inputs.records.pop()
+
+
 def load_study(path: str | Path | None = None) -> StudyData:
     """Load a study folder (``None``: the built-in Beijing study) and validate it.
 
@@ -364,6 +374,7 @@ def load_study(path: str | Path | None = None) -> StudyData:
             f: t for f in factor_set.fuels if (t := factor_set.get(f).tce_per_unit) is not None
         },
     )
+    context, context_file = _context(inputs)
     flags = list(qa.flags)
     if inventory is not None:
         flags += inventory_flags(inventory, sectors, settings.quality, regions if panel else None)
@@ -384,4 +395,6 @@ def load_study(path: str | Path | None = None) -> StudyData:
         filled=list(qa.filled),
         blocking=list(qa.blocking),
         inputs=inputs.records,
+        context=context,
+        context_file=context_file,
     )

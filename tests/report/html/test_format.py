@@ -62,7 +62,7 @@ def test_unit_root_tables_nested_and_flat() -> None:
     out = report_html.unit_root_tables(nested)
     assert list(out) == ["ADF"]
     row = out["ADF"][0]
-    assert row["Differenced"] == "first difference" and row["5 % critical value"] == -3.0
+    assert row["differenced"] == "first difference" and row["crit_5"] == -3.0
     assert report_html.unit_root_tables([{"variable": "x", "adf": -1.0}]) == {
         "ADF": [{"variable": "x", "adf": -1.0}]
     }

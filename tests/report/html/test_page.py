@@ -12,8 +12,8 @@ from tests.report.studies import no_analyses, results_for
 
 SECTIONS = [
     "summary",
-    "data",
     "economy",
+    "data",
     "emissions",
     "index",
     "drivers",

@@ -6,61 +6,75 @@ from typing import Any
 
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import add_tables, records_table
+from carbonpath.report.i18n import language_of, text
 
+#: the quality findings' columns by importance (the message first after the place)
 FLAG_COLUMNS = [
     "severity",
-    "resolved",
     "check",
-    "file",
-    "line",
     "year",
     "sector",
     "variable",
-    "value",
     "message",
+    "resolved",
+    "file",
+    "line",
+    "value",
 ]
 
 
-def _counts(q: dict[str, Any]) -> str:
+def _counts(q: dict[str, Any], lang: str) -> str:
     """One sentence counting findings, errors, resolved errors, corrections and fills."""
     flags = [f for f in q.get("flags") or [] if isinstance(f, dict)]
     errors = [f for f in flags if f.get("severity") == "error"]
     resolved = [f for f in errors if f.get("resolved")]
-    return (
-        f"{len(q.get('flags') or [])} quality finding(s) ({len(errors)} error(s), "
-        f"{len(resolved)} of them resolved by corrections); "
-        f"{len(q.get('corrections') or [])} correction(s) applied from corrections.csv; "
-        f"{len(q.get('filled') or [])} value(s) filled."
+    return text(
+        "data.counts",
+        lang,
+        findings=len(q.get("flags") or []),
+        errors=len(errors),
+        resolved=len(resolved),
+        corrections=len(q.get("corrections") or []),
+        filled=len(q.get("filled") or []),
     )
 
 
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Data and quality: what was read, what the checks found and what was changed."""
+    lang = language_of(d)
     q = d.get("quality") or {}
     st = d.get("study") or {}
-    sec = Section("data", "Data and quality")
+    sec = Section("data", text("section.data", lang))
     if st.get("description"):
         sec.intro.append(str(st["description"]))
-    sec.intro.append(_counts(q))
+    sec.intro.append(_counts(q, lang))
     add_tables(
         sec.tables,
         records_table(
             st.get("inputs") or [],
-            "Input files (provenance)",
-            note="SHA-256 of each file as read; rerun on identical files gives identical results.",
+            text("caption.inputs", lang),
+            note=text("note.inputs", lang),
+            lang=lang,
         ),
         records_table(
             q.get("flags") or [],
-            "Quality findings",
+            text("caption.flags", lang),
             FLAG_COLUMNS,
-            headers={"resolved": "Resolved by a correction"},
+            lang=lang,
+            sheet="quality_flags",
         ),
-        records_table(q.get("corrections") or [], "Corrections applied"),
-        records_table(q.get("filled") or [], "Filled (gap-filled or extrapolated) values"),
+        records_table(
+            q.get("corrections") or [],
+            text("caption.corrections", lang),
+            ["year", "sector", "variable", "old", "new", "unit", "reason", "file", "line"],
+            lang=lang,
+            sheet="quality_corrections",
+        ),
+        records_table(q.get("filled") or [], text("caption.filled", lang), lang=lang),
         records_table(
             [{"step": k, "reason": v} for k, v in (d.get("skipped") or {}).items()],
-            "Steps skipped",
-            headers={"step": "Step"},
+            text("caption.skipped", lang),
+            lang=lang,
         ),
     )
     return sec

@@ -13,30 +13,12 @@ from carbonpath.report.html.emissions import not_run
 from carbonpath.report.html.format import fmt_num, fmt_p, setting_text
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import COEF_DECIMALS, Table, add_tables, records_table
+from carbonpath.report.i18n import language_of, text
+from carbonpath.report.words import term_words
 
-RIDGE_WARNING = (
-    "Ridge standard errors, t and p-values follow the SPSS RIDGEREG formulas, which treat "
-    "the ridge estimate as unbiased; ridge is biased by construction, so these t and p "
-    "values overstate precision. Read them as descriptive, and prefer the bootstrap "
-    "intervals where given. In this log-log model the elasticities are the unstandardised "
-    "coefficients B, not the standardised Beta."
-)
-MODEL = (
-    "ln C = b₀ + b₁ ln P + b₂ ln A + b₃ ln T + b₄ ln RE + e, estimated by OLS and by ridge "
-    "regression (the regressors are collinear)."
-)
+#: the caveat above the ridge table (its words: catalogue key ``warn.ridge``)
+RIDGE_WARNING = text("warn.ridge", "en")
 COEF_COLUMNS = ["term", "b", "se", "beta", "t", "p", "vif", "ci_lo", "ci_hi"]
-COEF_HEADERS = {
-    "term": "Term",
-    "b": "B (elasticity)",
-    "se": "SE(B)",
-    "beta": "Beta (standardised)",
-    "t": "t",
-    "p": "p",
-    "vif": "VIF",
-    "ci_lo": "95 % CI low",
-    "ci_hi": "95 % CI high",
-}
 FIT_STATS = (
     ("n", "n"),
     ("r2", "R²"),
@@ -46,11 +28,7 @@ FIT_STATS = (
     ("max_vif", "max VIF"),
     ("durbin_watson", "Durbin-Watson"),
 )
-_ORDER = {0: "level", 1: "first difference", 2: "second difference"}
-UNIT_ROOT_NOTE = (
-    "The verdict follows the critical value (finite-sample where available); "
-    "with few observations the test has little power."
-)
+_ORDER = {0: "order.level", 1: "order.first", 2: "order.second"}
 
 
 def convention_text(conv: Any) -> str | None:
@@ -64,16 +42,16 @@ def _test_row(base: dict[str, Any], v: dict[str, Any]) -> dict[str, Any]:
     """One nested test ({stat, crit, p, verdict}) as a table row after ``base``."""
     crit = v.get("crit") if isinstance(v.get("crit"), dict) else {}
     row = dict(base)
-    row["Statistic"] = v.get("stat")
-    row["5 % critical value"] = crit.get("5%")
-    row["p" + ("" if "p" in v else " (asymptotic)")] = v.get("p", v.get("p_asymptotic"))
+    row["statistic"] = v.get("stat")
+    row["crit_5"] = crit.get("5%")
+    row["p" if "p" in v else "p_asymptotic"] = v.get("p", v.get("p_asymptotic"))
     if v.get("p_bound"):
-        row["p note"] = v["p_bound"]
-    row["Verdict"] = v.get("verdict") or v.get("status")
+        row["p_note"] = v["p_bound"]
+    row["verdict"] = v.get("verdict") or v.get("status")
     return row
 
 
-def unit_root_tables(records: list[Any]) -> dict[str, list[dict[str, Any]]]:
+def unit_root_tables(records: list[Any], lang: str = "en") -> dict[str, list[dict[str, Any]]]:
     """Unit-root records with nested tests ({variable, order, adf: {...}, kpss: {...}})
     as one list of rows per test: statistic, 5 % critical value, p and verdict.
 
@@ -84,7 +62,8 @@ def unit_root_tables(records: list[Any]) -> dict[str, list[dict[str, Any]]]:
         base = {k: v for k, v in r.items() if not isinstance(v, dict)}
         if "order" in base:
             o = base.pop("order")
-            base = {"variable": base.pop("variable", ""), "Differenced": _ORDER.get(o, o), **base}
+            order = text(_ORDER[o], lang) if o in _ORDER else o
+            base = {"variable": base.pop("variable", ""), "differenced": order, **base}
         nested = {
             k: v for k, v in r.items() if isinstance(v, dict) and ("stat" in v or "verdict" in v)
         }
@@ -95,14 +74,14 @@ def unit_root_tables(records: list[Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def fit_note(m: dict[str, Any]) -> str:
+def fit_note(m: dict[str, Any], lang: str = "en") -> str:
     """n, R², adj. R², F, p(F), max VIF, Durbin-Watson of a model, those present."""
     parts = []
     for key, label in FIT_STATS:
         if m.get(key) is not None:
             value = fmt_p(m[key]) if key == "f_p" else fmt_num(m[key], None if key == "n" else 3)
             parts.append(f"{label} = {value}")
-    return ", ".join(parts)
+    return text("word.list_sep", lang).join(parts)
 
 
 def _unit_root_records(sp: dict[str, Any]) -> list[Any]:
@@ -116,71 +95,107 @@ def _unit_root_records(sp: dict[str, Any]) -> list[Any]:
     return ur or []
 
 
-def _k_note(ridge: dict[str, Any]) -> str:
-    """'k = .. chosen by rule '..' (other rules: ..); k convention: ..'."""
-    note = f"k = {setting_text(ridge.get('k'))} chosen by rule '{ridge.get('k_rule', '')}'"
+def _k_note(ridge: dict[str, Any], lang: str) -> str:
+    """'k = 0.28 chosen by rule 'trace' (other rules: hkb 0.00322, ...)'; the convention."""
     cands = ridge.get("k_candidates")
+    others = ""
     if isinstance(cands, dict) and cands:
-        others = ", ".join(f"{a} {setting_text(b)}" for a, b in cands.items())
-        note += f" (other rules: {others})"
+        others = text("word.list_sep", lang).join(
+            f"{a} {setting_text(b)}" for a, b in cands.items() if a != ridge.get("k_rule")
+        )
+    note = text(
+        "note.k" if others else "note.k_alone",
+        lang,
+        k=setting_text(ridge.get("k")),
+        rule=ridge.get("k_rule", ""),
+        others=others,
+    )
     if ridge.get("k_convention"):
-        note += f"; k convention: {convention_text(ridge['k_convention'])}"
+        conv = convention_text(ridge["k_convention"]) or ""
+        note += " " + text("note.k_convention", lang, convention=conv.rstrip(". "))
     return note
 
 
-def _model_tables(sp: dict[str, Any]) -> list[Table | None]:
+def _coef_table(m: dict[str, Any], caption: str, note: str, lang: str, **kw: Any) -> Table | None:
+    return records_table(
+        m.get("coefficients") or [],
+        caption,
+        COEF_COLUMNS,
+        note=note,
+        decimals=COEF_DECIMALS,
+        lang=lang,
+        kind="coef",
+        **kw,
+    )
+
+
+def _model_tables(sp: dict[str, Any], lang: str) -> list[Table | None]:
     """The OLS and the ridge coefficient tables (SPSS layout, 3 decimals)."""
     ols = sp.get("ols") if isinstance(sp.get("ols"), dict) else None
     ridge = sp.get("ridge") if isinstance(sp.get("ridge"), dict) else None
     out: list[Table | None] = []
     if ols:
-        out.append(
-            records_table(
-                ols.get("coefficients") or [],
-                "OLS",
-                COEF_COLUMNS,
-                COEF_HEADERS,
-                note=fit_note(ols),
-                decimals=COEF_DECIMALS,
-            )
-        )
+        out.append(_coef_table(ols, text("caption.ols", lang), fit_note(ols, lang), lang))
     if ridge:
+        note = _k_note(ridge, lang) + " " + fit_note(ridge, lang) + "."
         out.append(
-            records_table(
-                ridge.get("coefficients") or [],
-                "Ridge regression",
-                COEF_COLUMNS,
-                COEF_HEADERS,
-                note=_k_note(ridge) + ". " + fit_note(ridge),
-                warn=RIDGE_WARNING,
-                decimals=COEF_DECIMALS,
+            _coef_table(
+                ridge, text("caption.ridge", lang), note, lang, warn=text("warn.ridge", lang)
             )
         )
     return out
 
 
+def variables_table(d: dict[str, Any], lang: str) -> Table | None:
+    """Every variable of the model: its symbol and what it measures, in words."""
+    spec = (d.get("stirpat") or {}).get("specification") or {}
+    resp = spec.get("response") if isinstance(spec.get("response"), dict) else None
+    rows = []
+    terms = [resp] if resp else []
+    terms += [r for r in spec.get("regressors") or [] if isinstance(r, dict)]
+    for r in terms:
+        if r.get("name") and r.get("term"):
+            words = term_words(str(r["term"]), lang)
+            rows.append({"symbol": r["name"], "meaning": text("word.ln_of", lang, words=words)})
+    return records_table(rows, text("caption.variables", lang), ["symbol", "meaning"], lang=lang)
+
+
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Drivers (STIRPAT): the model, its tests, OLS and ridge tables, figures, panel."""
+    lang = language_of(d)
     sp = d.get("stirpat") if isinstance(d.get("stirpat"), dict) else None
-    sec = Section("drivers", "Drivers (STIRPAT)")
+    sec = Section("drivers", text("section.drivers", lang))
     sec.figures = figs.get("drivers", [])
     if not sp:
-        sec.intro.append(not_run(d, "stirpat", "The STIRPAT model was not estimated"))
+        sec.intro.append(not_run(d, "stirpat", "report.not_run.stirpat"))
         return sec
-    sec.intro.append(MODEL)
+    sec.intro.append(text("intro.stirpat", lang))
     sec.warnings = [str(w) for w in sp.get("warnings") or []]
-    for test, rows in unit_root_tables(_unit_root_records(sp)).items():
-        add_tables(sec.tables, records_table(rows, f"Unit-root test: {test}", note=UNIT_ROOT_NOTE))
+    add_tables(sec.tables, variables_table(d, lang))
+    for test, rows in unit_root_tables(_unit_root_records(sp), lang).items():
+        add_tables(
+            sec.tables,
+            records_table(
+                rows,
+                text("caption.unit_root", lang, test=test),
+                note=text("note.unit_root", lang),
+                lang=lang,
+            ),
+        )
     co = sp.get("cointegration")
     co_rows = co if isinstance(co, list) else ([co] if isinstance(co, dict) and co else [])
-    add_tables(sec.tables, records_table(co_rows, "Cointegration (residual-based test)"))
-    add_tables(sec.tables, *_model_tables(sp))
+    add_tables(sec.tables, records_table(co_rows, text("caption.cointegration", lang), lang=lang))
+    add_tables(sec.tables, *_model_tables(sp, lang))
     panel = sp.get("panel")
     if isinstance(panel, dict):
         add_tables(
             sec.extra,
             records_table(
-                panel.get("coefficients") or [], "Panel model", note=str(panel.get("model", ""))
+                panel.get("coefficients") or [],
+                text("caption.panel", lang),
+                note=str(panel.get("model", "")),
+                lang=lang,
+                kind="coef",
             ),
         )
     return sec

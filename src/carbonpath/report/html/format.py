@@ -14,42 +14,6 @@ import math
 import re
 from typing import Any
 
-#: Column name -> header with unit, for tables taken straight from the results.
-HEADERS: dict[str, str] = {
-    "year": "Year",
-    "sector": "Sector",
-    "scope": "Scope",
-    "fuel": "Fuel",
-    "group": "Group",
-    "co2_t": "CO₂ (t)",
-    "share_of_reference": "Share of all manufacturing (%)",
-    "output_value_yuan": "Output value (10⁸ yuan)",
-    "intensity_t_per_1e8_yuan": "Intensity (t CO₂ per 10⁸ yuan)",
-    "energy_tce": "Energy (tce)",
-    "efficiency_yuan_per_tce": "Efficiency (10⁴ yuan per tce)",
-    "employment": "Employment (persons)",
-    "co2_per_employee_t": "CO₂ per employee (t)",
-    "electricity_kwh_per_1e4_yuan": "Electricity (kWh per 10⁴ yuan)",
-    "severity": "Severity",
-    "check": "Check",
-    "file": "File",
-    "line": "Line",
-    "variable": "Variable",
-    "value": "Value",
-    "message": "Message",
-    "resolved": "Resolved",
-    "reason": "Reason",
-    "sha256": "SHA-256",
-    "encoding": "Encoding",
-    "rows": "Rows",
-    "adf": "ADF statistic",
-    "crit_5": "5 % critical value",
-    "crit_1": "1 % critical value",
-    "crit_10": "10 % critical value",
-    "lags": "Lags",
-    "verdict": "Verdict",
-    "n": "n",
-}
 #: Columns whose values are fractions shown as percentages.
 PERCENT = {
     "share",
@@ -60,6 +24,9 @@ PERCENT = {
     "required_rate",
     "trend_rate",
     "rate",
+    "obstacle",
+    "projected_reduction",
+    "required_reduction",
 }
 #: Columns shown in other units than stored: name -> divisor.
 SCALE = {"output_value_yuan": 1e8, "efficiency_yuan_per_tce": 1e4}
@@ -96,7 +63,7 @@ def fmt_num(x: Any, digits: int | None = None) -> str:
             digits = 4
         else:
             return f"{f:.3e}"
-    return f"{f:,.{digits}f}"
+    return _no_negative_zero(f"{f:,.{digits}f}")
 
 
 def setting_text(v: Any) -> str:
@@ -104,14 +71,62 @@ def setting_text(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
-        return f"{v:.6g}"
+        return fmt_sig(v) if 1e-4 <= abs(v) < 1e6 else f"{v:.3g}"
     return str(v)
 
 
-def fmt_pct(x: Any, digits: int = 1) -> str:
-    """A fraction as a percentage ('0.066' -> '6.6 %')."""
+def _no_negative_zero(s: str) -> str:
+    """'-0.0' -> '0.0': a value that rounds to zero carries no sign."""
+    return s[1:] if s.startswith("-") and not any(ch in "123456789" for ch in s) else s
+
+
+def fmt_pct(x: Any, digits: int = 1, sign: bool = False) -> str:
+    """A fraction as a percentage ('0.066' -> '6.6 %'; never '-0.0 %'); ``sign``: '+6.6 %'."""
     f = finite(x)
-    return "–" if f is None else f"{f * 100:,.{digits}f} %"
+    if f is None:
+        return "–"
+    s = _no_negative_zero(f"{f * 100:,.{digits}f}")
+    if sign and not s.startswith("-") and any(ch in "123456789" for ch in s):
+        s = "+" + s
+    return f"{s} %"
+
+
+def fmt_sig(x: Any, n: int = 3) -> str:
+    """``x`` to ``n`` significant digits for people (0.003218 -> '0.00322', 0.28 -> '0.28').
+
+    From 10^n up the number is shown whole with thousands separators; never '-0'.
+    """
+    f = finite(x)
+    if f is None:
+        return "–"
+    if f == 0:
+        return "0"
+    if abs(f) >= 10**n:
+        return _no_negative_zero(f"{f:,.0f}")
+    decimals = max(0, n - 1 - math.floor(math.log10(abs(f))))
+    s = f"{round(f, decimals):,.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return _no_negative_zero(s)
+
+
+#: mass units for people: English t/kt/Mt, Chinese 吨/万吨/亿吨 (as Chinese statistics write)
+MASS_UNITS = {
+    "en": ((1e6, "Mt CO₂"), (1e3, "kt CO₂"), (1.0, "t CO₂")),
+    "zh": ((1e8, "亿吨 CO₂"), (1e4, "万吨 CO₂"), (1.0, "吨 CO₂")),
+}
+
+
+def fmt_mass(t: Any, lang: str = "en") -> str:
+    """Tonnes of CO2 with three significant digits ('86.9 kt CO₂'; zh '8.69 万吨 CO₂')."""
+    f = finite(t)
+    if f is None:
+        return "–"
+    units = MASS_UNITS.get(lang, MASS_UNITS["en"])
+    for div, unit in units:
+        if abs(f) >= div:
+            return f"{fmt_sig(f / div)} {unit}"
+    return f"{fmt_sig(f)} {units[-1][1]}"
 
 
 def fmt_p(x: Any) -> str:

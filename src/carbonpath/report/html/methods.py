@@ -7,9 +7,11 @@ from importlib import metadata
 from typing import Any
 
 from carbonpath.report.html.drivers import convention_text
+from carbonpath.report.html.emissions import factors_table
 from carbonpath.report.html.format import setting_text
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import add_tables, records_table
+from carbonpath.report.i18n import language_of, text
 
 SOFTWARE = (
     "carbonpath",
@@ -21,6 +23,7 @@ SOFTWARE = (
     "jinja2",
     "openpyxl",
     "pint",
+    "python-docx",
 )
 SEEDED = ("emissions", "index", "stirpat", "scenarios")
 
@@ -43,68 +46,85 @@ def seeds(obj: Any, path: str = "") -> list[dict[str, Any]]:
     return out
 
 
-def _emission_settings(emset: dict[str, Any]) -> list[dict[str, Any]]:
+def _emission_settings(emset: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     rows = []
     if emset.get("factor_set"):
-        rows.append({"setting": "Emission factor set", "value": emset["factor_set"]})
+        rows.append({"setting": text("set.factor_set", lang), "value": emset["factor_set"]})
     if emset.get("overrides"):
-        rows.append({"setting": "Factor overrides", "value": len(emset["overrides"])})
+        rows.append({"setting": text("set.overrides", lang), "value": len(emset["overrides"])})
     return rows
 
 
-def _index_settings(idx: dict[str, Any]) -> list[dict[str, Any]]:
+def _index_settings(idx: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     s = idx.get("settings") or {}
     return [
-        {"setting": f"Index {k}", "value": s[k]}
+        {"setting": text(f"set.index_{k}", lang), "value": s[k]}
         for k in ("method", "normalisation", "epsilon")
         if s.get(k) is not None
     ]
 
 
-def _ridge_settings(sp: dict[str, Any]) -> list[dict[str, Any]]:
+def _ridge_settings(sp: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     r = sp.get("ridge")
     if not isinstance(r, dict):
         return []
     return [
-        {"setting": "Ridge k", "value": r.get("k")},
-        {"setting": "Ridge k rule", "value": r.get("k_rule")},
-        {"setting": "Ridge k convention", "value": convention_text(r.get("k_convention"))},
+        {"setting": text("set.ridge_k", lang), "value": r.get("k")},
+        {"setting": text("set.ridge_k_rule", lang), "value": r.get("k_rule")},
+        {
+            "setting": text("set.ridge_k_convention", lang),
+            "value": convention_text(r.get("k_convention")),
+        },
     ]
 
 
-def _lmdi_settings(dec: dict[str, Any]) -> list[dict[str, Any]]:
+def _lmdi_settings(dec: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return [
-        {"setting": f"LMDI {k.replace('_', ' ')}", "value": dec[k]}
+        {"setting": text("set.lmdi", lang, what=k.replace("_", " ")), "value": dec[k]}
         for k in ("mode", "zero_rule", "delta", "zero_limits")
         if dec.get(k) is not None
     ]
 
 
-def settings_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+def settings_rows(d: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
     """(setting, value) rows: factor set, index, ridge k, LMDI rule and every seed."""
-    rows = _emission_settings(_part(d, "emissions").get("settings") or {})
-    rows += _index_settings(_part(d, "index"))
-    rows += _ridge_settings(_part(d, "stirpat"))
-    rows += _lmdi_settings(_part(d, "decomposition"))
+    rows = _emission_settings(_part(d, "emissions").get("settings") or {}, lang)
+    rows += _index_settings(_part(d, "index"), lang)
+    rows += _ridge_settings(_part(d, "stirpat"), lang)
+    rows += _lmdi_settings(_part(d, "decomposition"), lang)
     where = {"settings": d.get("settings") or {}, **{k: d[k] for k in SEEDED if _part(d, k)}}
-    rows += [dict(s, setting=f"Seed ({s['setting']})", value=str(s["value"])) for s in seeds(where)]
+    rows += [
+        dict(s, setting=text("set.seed", lang, where=s["setting"]), value=str(s["value"]))
+        for s in seeds(where)
+    ]
     return [dict(r, value=setting_text(r["value"])) for r in rows if r.get("value") is not None]
+
+
+def _factor_sources(d: dict[str, Any]) -> str:
+    """The distinct sources of the emission factors, in first-seen order."""
+    factors = (_part(d, "emissions").get("settings") or {}).get("factors") or []
+    out: list[str] = []
+    for f in factors if isinstance(factors, list) else []:
+        src = f.get("source") if isinstance(f, dict) else None
+        if isinstance(src, str) and src and src not in out:
+            out.append(src)
+    return "; ".join(out)
 
 
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Methods and conventions: the settings used and the emission factors."""
-    sec = Section("methods", "Methods and conventions")
+    lang = language_of(d)
+    sec = Section("methods", text("section.methods", lang))
     add_tables(
         sec.tables,
-        records_table(
-            settings_rows(d), "Settings used", headers={"setting": "Setting", "value": "Value"}
-        ),
+        records_table(settings_rows(d, lang), text("caption.settings", lang), lang=lang),
     )
-    factors = (_part(d, "emissions").get("settings") or {}).get("factors")
-    add_tables(
-        sec.extra,
-        records_table(factors if isinstance(factors, list) else [], "Emission factors used"),
-    )
+    table = factors_table(d, lang)
+    if table is not None and _factor_sources(d):
+        table.note = text("note.factor_sources", lang, sources=_factor_sources(d)) + (
+            " " + table.note if table.note else ""
+        )
+    add_tables(sec.extra, table)
     return sec
 
 
@@ -125,13 +145,15 @@ def versions() -> list[dict[str, str]]:
 
 def build_software(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Software: results schema, carbonpath version and the versions used."""
-    sec = Section("software", "Software")
+    lang = language_of(d)
+    sec = Section("software", text("section.software", lang))
     sec.intro.append(
-        f"Results schema version {d.get('schema_version', '')}, produced by carbonpath "
-        f"{d.get('carbonpath_version', '')}."
+        text(
+            "intro.software",
+            lang,
+            schema=d.get("schema_version", ""),
+            version=d.get("carbonpath_version", ""),
+        )
     )
-    add_tables(
-        sec.tables,
-        records_table(versions(), "Versions", headers={"package": "Package", "version": "Version"}),
-    )
+    add_tables(sec.tables, records_table(versions(), text("caption.versions", lang), lang=lang))
     return sec

@@ -21,6 +21,8 @@ class Figure:
     height: int = 0
     skipped: str = ""
     notes: list[str] = field(default_factory=list)
+    number: int = 0  # "Figure n" in the report (set when the page is built)
+    png: bytes = b""  # the PNG, for report.docx (empty in the HTML report)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from carbonpath.core.text import display_text
 from carbonpath.core.units import TCE_GJ
 from carbonpath.report.html.format import fmt_num
 from carbonpath.report.html.model import Figure, Section
+from carbonpath.report.i18n import language_of, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.report.contract import ResultsLike as Results
@@ -38,57 +39,128 @@ def svg_size_px(svg: bytes) -> tuple[int, int]:
     return round(w), round(h)
 
 
-def _figure(spec: FigureSpec, svg: bytes | None, notes: list[str]) -> Figure:
+def _figure(spec: FigureSpec, files: dict[str, bytes], notes: list[str]) -> Figure:
     fig = Figure(spec.name, spec.title, spec.caption)
-    if svg is None:
+    svg, png = files.get("svg"), files.get("png", b"")
+    if svg is None and not png:
         fig.skipped = spec.skip or "no data"
         return fig
-    fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    fig.width, fig.height = svg_size_px(svg)
+    if svg is not None:
+        fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        fig.width, fig.height = svg_size_px(svg)
+    fig.png = png
     fig.notes = list(notes)
     return fig
 
 
-def section_figures(d: dict[str, Any], folder: Path | None) -> dict[str, list[Figure]]:
-    """Figures per section; embedded from folder/figures/<name>.svg or drawn in memory."""
-    from carbonpath.report.figures import build_context, figure_specs, render_figures, report_dpi
+def _on_disk(specs: list[FigureSpec], folder: Path | None, formats: tuple[str, ...]) -> dict:
+    """{name: {format: bytes}} of the figures write_figures left in folder/figures/."""
+    out: dict[str, dict[str, bytes]] = {}
+    for spec in specs:
+        for fmt in formats:
+            path = folder / "figures" / f"{spec.name}.{fmt}" if folder is not None else None
+            if spec.draw is not None and path is not None and path.is_file():
+                out.setdefault(spec.name, {})[fmt] = path.read_bytes()
+    return out
+
+
+def _keep(folder: Path | None, name: str, svg: bytes, png: bytes) -> None:
+    """Leave a figure drawn here in folder/figures/ when write_figures wrote that folder
+    (the context series' figures: drawn once for report.html and report.docx)."""
+    if folder is not None and (folder / "figures").is_dir():
+        from carbonpath.report.style import write_figure_files
+
+        write_figure_files(folder / "figures", name, svg, png)
+
+
+def section_figures(
+    d: dict[str, Any], folder: Path | None, formats: tuple[str, ...] = ("svg",)
+) -> dict[str, list[Figure]]:
+    """Figures per section in ``formats``; embedded from folder/figures/<name>.<fmt>
+    or drawn in memory. The context series' figures (context.csv) come with them."""
+    from carbonpath.report.figures import (
+        build_context,
+        context_series,
+        figure_specs,
+        render,
+        render_figures,
+        report_dpi,
+    )
     from carbonpath.report.style import style_context
 
     with style_context() as info:
         ctx = build_context(d, info)
         specs = figure_specs(d, info)
-        svgs: dict[str, bytes] = {}
-        for spec in specs:
-            path = folder / "figures" / f"{spec.name}.svg" if folder is not None else None
-            if spec.draw is not None and path is not None and path.is_file():
-                svgs[spec.name] = path.read_bytes()
-        missing = [s.name for s in specs if s.draw is not None and s.name not in svgs]
+        known = {s.name for s in specs}
+        extra = [s for s in context_series.specs(ctx) if s.name not in known]
+        files = _on_disk(specs + extra, folder, formats)
+        missing = [
+            s.name
+            for s in specs
+            if s.draw is not None and set(formats) - set(files.get(s.name, {}))
+        ]
         if missing:
-            drawn = render_figures(d, info, missing, report_dpi(d), formats=("svg",))
-            svgs.update({name: files[0] for name, files in drawn.items()})
+            drawn = render_figures(d, info, missing, report_dpi(d), formats=formats)
+            for name, out in drawn.items():
+                files[name] = dict(zip(formats, out, strict=True))
+        for s in extra:
+            if s.draw is not None and set(formats) - set(files.get(s.name, {})):
+                svg, png = render(s, ctx, report_dpi(d))
+                files[s.name] = {"svg": svg, "png": png}
+                _keep(folder, s.name, svg, png)
     out: dict[str, list[Figure]] = {}
-    for spec in specs:
-        out.setdefault(spec.section, []).append(_figure(spec, svgs.get(spec.name), ctx.notes))
+    for spec in [*specs, *extra]:
+        out.setdefault(spec.section, []).append(_figure(spec, files.get(spec.name, {}), ctx.notes))
     return out
 
 
-def build_sections(d: dict[str, Any], folder: Path | None = None) -> list[Section]:
-    """The report's sections in order, each with its tables, figures and warnings."""
-    from carbonpath.report.html import data, drivers, emissions, index, methods, pathways, summary
+def number_items(sections: list[Section]) -> list[Section]:
+    """Number the tables and the drawn figures in page order (Table 1..., Figure 1...)."""
+    n_tab = n_fig = 0
+    for sec in sections:
+        for t in [*sec.tables, *sec.extra]:
+            n_tab += 1
+            t.number = n_tab
+        for f in sec.figures:
+            if f.src or f.png:
+                n_fig += 1
+                f.number = n_fig
+    return sections
 
-    figs = section_figures(d, folder)
+
+def build_sections(
+    d: dict[str, Any], folder: Path | None = None, figs: dict[str, list[Figure]] | None = None
+) -> list[Section]:
+    """The report's sections in the order of the paper, each with its tables, figures and
+    warnings: summary, the overview (economy, context series), data, emissions, index,
+    drivers, decomposition and pathways, regions, methods, software."""
+    from carbonpath.report.html import (
+        context,
+        data,
+        drivers,
+        emissions,
+        index,
+        methods,
+        pathways,
+        regions,
+        summary,
+    )
+
+    figs = section_figures(d, folder) if figs is None else figs
     builders = (
         summary.build,
-        data.build,
         emissions.build_economy,
+        context.build,
+        data.build,
         emissions.build,
         index.build,
         drivers.build,
         pathways.build,
+        regions.build,
         methods.build,
         methods.build_software,
     )
-    return [s for s in (b(d, figs) for b in builders) if s is not None]
+    return number_items([s for s in (b(d, figs) for b in builders) if s is not None])
 
 
 def _finalize(value: Any) -> Any:
@@ -110,9 +182,12 @@ def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
         finalize=_finalize,
     )
     env.filters["num"] = fmt_num
+    lang = language_of(d)
     st = d.get("study") or {}
     years = st.get("years") or []
     return env.get_template(TEMPLATE).render(
+        tr=lambda key, **kw: text(key, lang, **kw),
+        html_lang=text("lang.html", lang),
         title=str(st.get("title") or "carbonpath report"),
         region=str(st.get("region") or ""),
         years=f"{years[0]}-{years[1]}" if len(years) == 2 else "",

@@ -1,63 +1,165 @@
-"""The pathways section: the LMDI decomposition, targets, scenario assumptions and peaks."""
+"""The pathways section: the LMDI decomposition, targets (each on its own scope),
+scenario assumptions, peaks and the scenarios' target checks (with the scope they use)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from carbonpath.report.consistency import peak_statements
 from carbonpath.report.figures import lmdi_span, target_records
+from carbonpath.report.html.format import finite
 from carbonpath.report.html.model import Figure, Section
+from carbonpath.report.html.summary import effect_name, status_words, target_unit
 from carbonpath.report.html.tables import Table, add_tables, records_table
+from carbonpath.report.i18n import language_of, text
+from carbonpath.report.words import driver_words, scenario_name, scope_words
 
-TARGET_HEADERS = {
-    "name": "Target",
-    "type": "Type",
-    "unit": "Unit",
-    "base_year": "Base year",
-    "target_year": "Target year",
-    "reduction": "Reduction (%)",
-    "base_value": "Base value",
-    "target_value": "Target value",
-    "last_year": "Last year",
-    "last_value": "Last value",
-    "progress": "Change since base (%)",
-    "required_rate": "Required rate (%/yr)",
-    "trend_rate": "Recent trend (%/yr)",
-    "status": "Status",
-}
-ASSUMPTION_HEADERS = {
-    "scenario": "Scenario",
-    "label": "Label",
-    "driver": "Driver",
-    "rate": "Rate (%/yr)",
-    "source": "Source",
-}
-PEAK_HEADERS = {"scenario": "Scenario", "peak_year": "Peak year", "peak_co2_t": "Peak CO₂ (t)"}
-LMDI_HEADERS = {
-    "effect": "Effect",
-    "additive": "Additive effect (t CO₂)",
-    "share": "Share of change (%)",
-}
+TARGET_COLUMNS = [
+    "name",
+    "scope",
+    "base_year",
+    "target_year",
+    "reduction",
+    "target_value",
+    "last_year",
+    "last_value",
+    "required_rate",
+    "trend_rate",
+    "status",
+]
+CHECK_COLUMNS = [
+    "target",
+    "scenario",
+    "declared_scope",
+    "applied_scope",
+    "projected_reduction",
+    "required_reduction",
+    "met",
+]
 LMDI_NOTES = ("mode", "delta", "zero_rule", "zero_limits")
 
 
-def _lmdi_table(d: dict[str, Any]) -> Table | None:
-    """Each additive effect of the span and its share of the change, ``dC_X / dC``."""
+def _rows(obj: Any) -> list[dict[str, Any]]:
+    return [r for r in obj or [] if isinstance(r, dict)] if isinstance(obj, list) else []
+
+
+def _lmdi_table(d: dict[str, Any], lang: str) -> Table | None:
+    """Each additive effect of the span and its share ``dC_X / |dC|`` (sign of the effect)."""
     span = lmdi_span(d)
     if not span:
         return None
     change = sum(v for _, v in span["effects"])
     rows = [
-        {"effect": n.replace("_", " "), "additive": v, "share": v / change if change else None}
+        {
+            "effect": effect_name(n, lang),
+            "additive": v,
+            "share": v / abs(change) if change else None,
+        }
         for n, v in span["effects"]
     ]
-    rows.append({"effect": "total change", "additive": change, "share": 1.0 if change else None})
+    rows.append(
+        {
+            "effect": effect_name("total_change", lang),
+            "additive": change,
+            "share": change / abs(change) if change else None,
+        }
+    )
     t = records_table(
-        rows, f"LMDI-I decomposition {span['start']}-{span['end']}", headers=LMDI_HEADERS
+        rows,
+        text("caption.lmdi", lang, y0=span["start"], y1=span["end"]),
+        note=text("note.lmdi_share", lang),
+        lang=lang,
     )
     if t:
         dec = d.get("decomposition") or {}
-        t.note = "; ".join(f"{k}: {v}" for k, v in dec.items() if k in LMDI_NOTES and v is not None)
+        extra = "; ".join(f"{k}: {v}" for k, v in dec.items() if k in LMDI_NOTES and v is not None)
+        t.note += f" {extra}." if extra else ""
     return t
+
+
+def _target_rows(d: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Targets with their scope in words and intensities in t CO2 per 10^8 yuan."""
+    out = []
+    for t in target_records(d):
+        div, unit = target_unit(t, lang)
+        row = dict(t)
+        row["scope"] = scope_words(d, str(t.get("scope") or "modern"), lang)
+        row["status"] = status_words(t.get("status"), lang)
+        for c in ("base_value", "target_value", "last_value"):
+            v = finite(t.get(c))
+            row[c] = v / div if v is not None else None
+        row["unit"] = unit
+        out.append(row)
+    return out
+
+
+def _targets_table(d: dict[str, Any], lang: str) -> Table | None:
+    rows = _target_rows(d, lang)
+    unit = rows[0]["unit"] if rows and len({r["unit"] for r in rows}) == 1 else ""
+    return records_table(
+        rows,
+        text("caption.targets", lang) + (f" ({unit})" if unit else ""),
+        TARGET_COLUMNS,
+        note=text("note.targets", lang),
+        lang=lang,
+        sheet="targets",
+    )
+
+
+def _checks_table(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | None:
+    """The scenarios' target checks, with the target's scope and the scope projected."""
+    rows = []
+    for c in _rows(sc.get("target_checks")):
+        row = dict(c)
+        row["scenario"] = scenario_name(d, str(c.get("scenario")), lang)
+        for k in ("declared_scope", "applied_scope"):
+            row[k] = scope_words(d, str(c.get(k)), lang) if c.get(k) else "–"
+        rows.append(row)
+    other = any(c.get("declared_scope") != c.get("applied_scope") for c in rows)
+    return records_table(
+        rows,
+        text("caption.target_checks", lang),
+        CHECK_COLUMNS,
+        note=text("note.target_checks_other" if other else "note.target_checks", lang),
+        lang=lang,
+        sheet="scenarios_scenario_target_checks",
+    )
+
+
+def _assumptions(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | None:
+    rows = [
+        dict(
+            r,
+            scenario=scenario_name(d, str(r.get("scenario")), lang),
+            driver=driver_words(d, str(r.get("driver")), lang),
+        )
+        for r in _rows(sc.get("assumptions"))
+    ]
+    labels = {str(r.get("scenario")): r.get("label") for r in _rows(sc.get("assumptions"))}
+    note = " ".join(
+        f"{scenario_name(d, k, lang)}: {v}" for k, v in labels.items() if isinstance(v, str)
+    )
+    return records_table(
+        rows,
+        text("caption.assumptions", lang),
+        ["scenario", "driver", "rate", "elasticity", "source"],
+        note=note,
+        lang=lang,
+    )
+
+
+def _peaks(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | None:
+    rows = [
+        {
+            "scenario": scenario_name(d, str(r.get("scenario")), lang),
+            "peak_year": r.get("peak_year"),
+            "peak_co2_t": r.get("peak_co2_t"),
+        }
+        for r in _rows(sc.get("peaks"))
+    ]
+    return records_table(
+        rows, text("caption.peaks", lang), note=text("note.peaks", lang), lang=lang
+    )
 
 
 def _lmdi_warnings(d: dict[str, Any]) -> list[str]:
@@ -69,26 +171,20 @@ def _lmdi_warnings(d: dict[str, Any]) -> list[str]:
 
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Decomposition and pathways: LMDI table, targets, figures, scenario tables."""
-    sec = Section("pathways", "Decomposition and pathways")
+    lang = language_of(d)
+    sec = Section("pathways", text("section.pathways", lang))
     sec.figures = figs.get("pathways", [])
-    lmdi = _lmdi_table(d)
     if lmdi_span(d):
         sec.warnings = _lmdi_warnings(d)
+    sec.intro += [s.text for s in peak_statements(d, lang)]
     sc = d.get("scenarios") if isinstance(d.get("scenarios"), dict) else {}
-    add_tables(
-        sec.tables,
-        lmdi,
-        records_table(target_records(d), "Targets", list(TARGET_HEADERS), headers=TARGET_HEADERS),
-    )
+    add_tables(sec.tables, _lmdi_table(d, lang), _targets_table(d, lang))
     add_tables(
         sec.extra,
-        records_table(
-            sc.get("assumptions") or [],
-            "Scenario assumptions (annual growth of each driver)",
-            headers=ASSUMPTION_HEADERS,
-        ),
-        records_table(sc.get("peaks") or [], "Peak years", headers=PEAK_HEADERS),
+        _assumptions(d, sc, lang),
+        _peaks(d, sc, lang),
+        _checks_table(d, sc, lang),
     )
     if not (sec.tables or sec.extra or any(f.src for f in sec.figures)):
-        sec.intro.append("No decomposition, targets or scenarios in this run.")
+        sec.intro.append(text("intro.no_pathways", lang))
     return sec

@@ -1,26 +1,25 @@
 """The summary section: headline findings in plain words, the headline numbers, warnings.
 
-Each finding is built from one part of the results by its own function; the headline
-numbers are :func:`carbonpath.report.summary.summary_lines` (also printed by the CLI).
+Every sentence is generated from the results by its own function and its words come
+from the catalogue (:mod:`carbonpath.report.i18n`); the consistency pass
+(:mod:`carbonpath.report.consistency`) adds what the tables say together: the peak of
+observed and projected emissions, scenarios above the baseline, targets judged on two
+scopes. The headline numbers are :func:`carbonpath.report.summary.summary_lines`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from carbonpath.report.consistency import check
 from carbonpath.report.figures import lmdi_span, target_records
-from carbonpath.report.html.format import finite, fmt_num
+from carbonpath.report.html.format import finite, fmt_mass, fmt_num, fmt_pct, fmt_sig
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import Cell, Table
+from carbonpath.report.i18n import has_text, language_of, text
+from carbonpath.report.words import driver_words, scope_words, sector_names
 
-
-def sector_names(d: dict[str, Any]) -> dict[str, str]:
-    """{code: name} of every sector of the study."""
-    return {
-        str(s.get("code")): str(s.get("name") or s.get("code"))
-        for s in (d.get("study") or {}).get("sectors") or []
-        if isinstance(s, dict)
-    }
+__all__ = ["build", "findings", "sector_names", "target_unit"]
 
 
 def _part(d: dict[str, Any], name: str) -> dict[str, Any]:
@@ -29,7 +28,30 @@ def _part(d: dict[str, Any], name: str) -> dict[str, Any]:
     return v if isinstance(v, dict) else {}
 
 
-def _intensity_finding(d: dict[str, Any]) -> list[str]:
+def _trend_finding(d: dict[str, Any], lang: str) -> list[str]:
+    """Emissions of the studied industries from the first to the last year."""
+    from carbonpath.report.summary import yearly_totals
+
+    tot = yearly_totals(_part(d, "emissions").get("total") or [])
+    if len(tot) < 2 or not tot[0]["co2_t"]:
+        return []
+    a, b = tot[0], tot[-1]
+    change = b["co2_t"] / a["co2_t"] - 1
+    key = "find.trend_down" if change < 0 else "find.trend_up"
+    return [
+        text(
+            key,
+            lang,
+            y0=a["year"],
+            y1=b["year"],
+            v0=fmt_mass(a["co2_t"], lang),
+            v1=fmt_mass(b["co2_t"], lang),
+            change=fmt_pct(change, sign=True),
+        )
+    ]
+
+
+def _intensity_finding(d: dict[str, Any], lang: str) -> list[str]:
     """The most and the least carbon-intensive industry in the last year."""
     inten = [
         r
@@ -46,32 +68,49 @@ def _intensity_finding(d: dict[str, Any]) -> list[str]:
     )
     if len(rows) < 2:
         return []
-    names = sector_names(d)
+    names = sector_names(d, lang)
     hi, lo = rows[0], rows[-1]
     return [
-        f"In {last} the most carbon-intensive industry was "
-        f"{names.get(str(hi['scope']), hi['scope'])} "
-        f"({fmt_num(hi['intensity_t_per_1e8_yuan'], 1)} t CO₂ per 10⁸ yuan); the least was "
-        f"{names.get(str(lo['scope']), lo['scope'])} "
-        f"({fmt_num(lo['intensity_t_per_1e8_yuan'], 1)})."
+        text(
+            "find.intensity",
+            lang,
+            year=last,
+            hi=names.get(str(hi["scope"]), hi["scope"]),
+            hi_value=fmt_sig(hi["intensity_t_per_1e8_yuan"]),
+            lo=names.get(str(lo["scope"]), lo["scope"]),
+            lo_value=fmt_sig(lo["intensity_t_per_1e8_yuan"]),
+        )
     ]
 
 
-def _driver_finding(d: dict[str, Any]) -> list[str]:
-    """The largest LMDI effect of the decomposition span."""
+def effect_name(name: str, lang: str) -> str:
+    """An LMDI effect in words ('emission_factor' -> 'emission factor')."""
+    key = f"effect.{name}"
+    return text(key, lang) if has_text(key, lang) else name.replace("_", " ")
+
+
+def _driver_finding(d: dict[str, Any], lang: str) -> list[str]:
+    """The largest LMDI effect of the decomposition span, with its direction."""
     span = lmdi_span(d)
     if not span or not span["effects"]:
         return []
     name, v = max(span["effects"], key=lambda e: abs(e[1]))
+    total = sum(x for _, x in span["effects"])
     return [
-        f"The largest driver of the change in emissions {span['start']}-{span['end']} was the "
-        f"{name.replace('_', ' ')} effect ({'+' if v >= 0 else ''}{fmt_num(v, 0)} t CO₂, "
-        "LMDI-I additive)."
+        text(
+            "find.lmdi_up" if v > 0 else "find.lmdi_down",
+            lang,
+            y0=span["start"],
+            y1=span["end"],
+            effect=effect_name(name, lang),
+            value=fmt_mass(abs(v), lang),
+            share=fmt_pct(abs(v) / abs(total)) if total else "–",
+        )
     ]
 
 
-def _elasticity_finding(d: dict[str, Any]) -> list[str]:
-    """The ridge elasticity largest in absolute value."""
+def _elasticity_finding(d: dict[str, Any], lang: str) -> list[str]:
+    """The ridge elasticity largest in absolute value, its regressor named in words."""
     coefs = [
         c
         for c in (_part(d, "stirpat").get("ridge") or {}).get("coefficients") or []
@@ -81,69 +120,100 @@ def _elasticity_finding(d: dict[str, Any]) -> list[str]:
         return []
     c = max(coefs, key=lambda c: abs(c["b"]))
     return [
-        f"In the ridge STIRPAT model, a 1 % rise in {c['term']} goes with a "
-        f"{fmt_num(c['b'], 3)} % change in emissions (elasticity B), the largest in absolute "
-        "value; see the caveats on ridge p-values."
+        text(
+            "find.elasticity",
+            lang,
+            driver=driver_words(d, str(c["term"]), lang),
+            b=fmt_num(c["b"], 3),
+        )
     ]
 
 
-def _target_findings(d: dict[str, Any]) -> list[str]:
-    return [
-        f"Target '{t.get('name', '')}' ({t.get('type', '')}, {t.get('target_year', '')}): "
-        f"{str(t['status']).replace('_', ' ')}."
-        for t in target_records(d)
-        if t.get("status")
-    ]
+def target_unit(t: dict[str, Any], lang: str = "en") -> tuple[float, str]:
+    """Display divisor and unit of a target: intensity in t CO2 per 10^8 yuan, as elsewhere."""
+    if str(t.get("unit")) == "t/yuan":
+        return 1e-8, text("unit.intensity", lang)
+    if str(t.get("unit") or "t") == "t":
+        return 1.0, text("unit.t", lang)
+    return 1.0, str(t.get("unit"))
 
 
-def _peak_findings(d: dict[str, Any]) -> list[str]:
+def status_words(status: Any, lang: str) -> str:
+    key = f"status.{status}"
+    return text(key, lang) if has_text(key, lang) else str(status).replace("_", " ")
+
+
+def _target_findings(d: dict[str, Any], lang: str) -> list[str]:
+    """Each target's status on its own scope, with the numbers behind it."""
     out = []
-    for p in _part(d, "scenarios").get("peaks") or []:
-        if isinstance(p, dict) and p.get("scenario") is not None:
-            when = (
-                f"peak in {p['peak_year']}"
-                if p.get("peak_year") is not None
-                else "do not peak within the horizon"
+    for t in target_records(d):
+        if not t.get("status"):
+            continue
+        div, unit = target_unit(t, lang)
+        last, base = finite(t.get("last_value")), finite(t.get("target_value"))
+        out.append(
+            text(
+                "find.target",
+                lang,
+                name=t.get("name", ""),
+                scope=scope_words(d, str(t.get("scope") or "modern"), lang),
+                reduction=fmt_pct(t.get("reduction"), 0),
+                what=text(
+                    f"word.target_{'absolute' if t.get('type') == 'absolute' else 'intensity'}",
+                    lang,
+                ),
+                base_year=t.get("base_year", ""),
+                target_year=t.get("target_year", ""),
+                status=status_words(t["status"], lang),
+                last_year=t.get("last_year", ""),
+                last=fmt_sig(last / div) if last is not None else "–",
+                target=fmt_sig(base / div) if base is not None else "–",
+                unit=unit,
+                progress=fmt_pct(t.get("progress"), sign=True),
+                required=fmt_pct(t.get("required_rate"), sign=True),
+                trend=fmt_pct(t.get("trend_rate"), sign=True),
             )
-            note = f" ({p['note']})" if p.get("note") else ""
-            out.append(f"Scenario '{p['scenario']}': emissions {when}{note}.")
+        )
     return out
 
 
-def findings(d: dict[str, Any]) -> list[str]:
-    """Plain-words headline findings (beyond the summary lines)."""
-    return [
+def findings(d: dict[str, Any], lang: str | None = None) -> list[str]:
+    """Plain-words headline findings, then the consistency statements."""
+    lang = lang or language_of(d)
+    lines = [
         line
         for finder in (
+            _trend_finding,
             _intensity_finding,
             _driver_finding,
             _elasticity_finding,
             _target_findings,
-            _peak_findings,
         )
-        for line in finder(d)
+        for line in finder(d, lang)
     ]
+    return lines + [s.text for s in check(d, lang)]
 
 
 def _summary_rows(d: dict[str, Any]) -> list[tuple[str, str]]:
     from carbonpath.report.summary import summary_lines
 
     try:
-        return summary_lines(d)
+        return summary_lines(d, language_of(d))
     except (KeyError, IndexError, TypeError, ValueError):
         st = d.get("study") or {}
-        return [("Study", str(st.get("title", "")))]
+        return [(text("sum.study", language_of(d)), str(st.get("title", "")))]
 
 
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Summary of findings: findings, headline numbers and conventions, all warnings."""
-    sec = Section("summary", "Summary of findings")
-    sec.intro = findings(d)
+    lang = language_of(d)
+    sec = Section("summary", text("section.summary", lang))
+    sec.intro = findings(d, lang)
     sec.tables.append(
         Table(
-            "Headline numbers and conventions",
-            ["Item", "Result"],
-            [[Cell(a), Cell(b)] for a, b in _summary_rows(d) if a != "Warning"],
+            text("caption.headline", lang),
+            [text("header.item", lang), text("header.result", lang)],
+            [[Cell(a), Cell(b)] for a, b in _summary_rows(d) if a != text("sum.warning", lang)],
         )
     )
     sec.warnings = [str(w) for w in d.get("warnings") or []]
