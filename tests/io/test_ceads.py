@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from carbonpath.core.errors import InputError, StudyError
-from carbonpath.io import ceads
+from carbonpath.io import ceads, ceads_study
 from tests.conftest import CEADS
 
 PROVINCES = ("Beijing", "Hunan", "InnerMongolia")  # Hunan 2017 has the odd header mix
@@ -97,7 +97,7 @@ def test_sector_codes() -> None:
 @pytest.mark.parametrize("province", PROVINCES)
 def test_import_writes_inventory_study(province: str, tmp_path: Path) -> None:
     out = tmp_path / "study"
-    ceads.write_inventory_study(_sheets(province), out)  # the sheets read above (cached)
+    ceads_study.write_inventory_study(_sheets(province), out)  # the sheets read above (cached)
     cfg = tomllib.loads((out / "study.toml").read_text(encoding="utf-8"))
     assert cfg["years"] == [1997, 2019]
     assert cfg["accounting"] == {"source": "inventory"}
@@ -129,9 +129,9 @@ def test_import_refuses_non_empty_folder_and_force_replaces(tmp_path: Path) -> N
     (out / "notes.txt").write_text("mine")
     files = [f for f in _files() if _year(f) >= 2018]
     with pytest.raises(InputError, match="not empty"):
-        ceads.import_ceads(files, "Beijing", out)
+        ceads_study.import_ceads(files, "Beijing", out)
     assert not (out / "study.toml").exists()
-    ceads.import_ceads(files, "Beijing", out, force=True)
+    ceads_study.import_ceads(files, "Beijing", out, force=True)
     assert (out / "notes.txt").read_text() == "mine"
     assert "years = [2018, 2019]" in (out / "study.toml").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".s.tmp")]
@@ -235,7 +235,7 @@ def test_inventory_study_loads(tmp_path: Path) -> None:
     from carbonpath.study import load_study
 
     out = tmp_path / "bj"
-    ceads.write_inventory_study([s for s in _sheets("Beijing") if s.year >= 2015], out)
+    ceads_study.write_inventory_study([s for s in _sheets("Beijing") if s.year >= 2015], out)
     st = load_study(out)
     assert st.mode == "inventory"
     inv = st.emissions_inventory

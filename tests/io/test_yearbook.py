@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from carbonpath.core.errors import StudyError
-from carbonpath.io import yearbook
+from carbonpath.io import workbook, yearbook
 from carbonpath.io.tables import read_csv_table
 
 
@@ -39,7 +39,7 @@ def test_sheet_reads_like_the_csv(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     req = ["year", "sector", "variable", "value", "unit"]
-    a = yearbook.read_workbook_table(xlsx, "economy", label="study.xlsx [economy]", required=req)
+    a = workbook.read_workbook_table(xlsx, "economy", label="study.xlsx [economy]", required=req)
     b = read_csv_table(csv, label="economy.csv", required=req)
     assert a.columns == b.columns and a.rows == b.rows and a.lines == b.lines == [2, 4]
     assert a.label == "study.xlsx [economy]"
@@ -48,24 +48,24 @@ def test_sheet_reads_like_the_csv(tmp_path: Path) -> None:
 def test_workbook_errors(tmp_path: Path) -> None:
     xlsx = _book(tmp_path / "study.xlsx", {"economy": [["year", "sector"]]})
     with pytest.raises(StudyError) as e:
-        yearbook.read_workbook_table(xlsx, "energy", required=["year"])
+        workbook.read_workbook_table(xlsx, "energy", required=["year"])
     assert str(e.value).startswith("study.xlsx: has no sheet 'energy'") and "economy" in str(
         e.value
     )
     with pytest.raises(StudyError, match="lacks column"):
-        yearbook.read_workbook_table(xlsx, "economy", required=["year", "value"])
+        workbook.read_workbook_table(xlsx, "economy", required=["year", "value"])
     txt = tmp_path / "data.xlsx"
     txt.write_text("not a workbook")
     with pytest.raises(StudyError, match=r"^data\.xlsx: is not an Excel workbook"):
-        yearbook.read_workbook_table(txt, "economy", required=["year"])
+        workbook.read_workbook_table(txt, "economy", required=["year"])
     xls = tmp_path / "old.xlsx"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     with pytest.raises(StudyError, match="old-style .xls"):
-        yearbook.read_workbook_table(xls, "economy", required=["year"])
+        workbook.read_workbook_table(xls, "economy", required=["year"])
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(StudyError, match="not a readable .xlsx"):
-        yearbook.read_workbook_table(broken, "economy", required=["year"])
+        workbook.read_workbook_table(broken, "economy", required=["year"])
 
 
 # --- yearbook-style wide sheets ------------------------------------------------

@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         """Write an inventory-mode study (emissions by sector and fuel, t CO2) from CEADs."""
         import pandas as pd
 
-        from carbonpath.io.ceads import import_ceads
+        from carbonpath.io.ceads_study import import_ceads
 
         folder = import_ceads(_expand(files), province, out, force=force)
         em = pd.read_csv(folder / "emissions.csv", dtype={"sector": str})

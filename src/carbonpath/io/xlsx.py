@@ -56,7 +56,6 @@ __all__ = [
     "Workbook",
     "cell_text",
     "open_workbook",
-    "read_sheet_rows",
     "sheet_rows",
     "workbook_from_bytes",
 ]
@@ -597,9 +596,3 @@ def open_workbook(
     wb = workbook_from_bytes(found.data, label)
     wb.sha256 = found.sha256
     return wb
-
-
-def read_sheet_rows(path: Path, sheet: str, *, label: str | None = None) -> list[list[Any]]:
-    """The rows of one sheet (a convenience for tests and tools)."""
-    with open_workbook(path, label=label) as wb:
-        return wb[sheet].rows

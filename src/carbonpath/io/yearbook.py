@@ -1,11 +1,6 @@
-"""Read Excel workbooks: a study's tables as sheets, and yearbook-style wide sheets.
+"""Read yearbook-style wide sheets (study tables as sheets: :mod:`carbonpath.io.workbook`).
 
-(a) :func:`read_workbook_table` reads one sheet laid out like a study CSV (a header
-row, then one record per row) into the same :class:`~carbonpath.io.tables.Table` the
-CSV reader returns, so the loader treats both alike (same header rules, line numbers
-= spreadsheet row numbers).
-
-(b) ``[[yearbook]]`` entries in study.toml map a statistical yearbook's wide sheets
+``[[yearbook]]`` entries in study.toml map a statistical yearbook's wide sheets
 (industries as rows, fuels or variables as columns, one sheet or one file per year)
 onto the long tables; see docs/data-import.md for every key.  :func:`validate_config`
 checks the entries, :func:`read_yearbook` returns long rows ``year, sector,
@@ -16,7 +11,6 @@ nor listed under ``ignore_rows`` is an error: an industry is never dropped silen
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 import unicodedata
@@ -30,63 +24,14 @@ import pandas as pd
 from carbonpath.core.errors import InputError, StudyError, suggest
 from carbonpath.core.limits import MAX_TABLE_ROWS
 from carbonpath.core.units import parse_unit
-from carbonpath.io import xlsx
-from carbonpath.io.files import locate_input
-from carbonpath.io.tables import Table, parse_number, shown, table_from_rows
-from carbonpath.io.xlsx import Workbook, sheet_rows
+from carbonpath.io.tables import Table, parse_number, shown
+from carbonpath.io.workbook import open_workbook
 from carbonpath.io.xlsx import cell_text as cell_text  # re-exported
+from carbonpath.io.xlsx import sheet_rows
 
 FILE = "study.toml"
 TABLES = {"energy": "fuel", "economy": "variable"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-# ---------------------------------------------------------------------------
-# workbook access
-
-
-def open_workbook(
-    path: Path,
-    *,
-    label: str | None = None,
-    root: Path | None = None,
-    max_bytes: int | None = None,
-) -> Workbook:
-    """Open an .xlsx workbook with the safe reader (:mod:`carbonpath.io.xlsx`).
-
-    A missing file, an .xls, a non-workbook, a file outside ``root`` or over
-    ``max_bytes``, a ZIP or XML bomb and malformed XML are each a StudyError.
-    """
-    label = label or Path(path).name
-    if locate_input(Path(path), label=label, root=root) is None:
-        raise StudyError("file is missing", file=label, fix="check the file name and folder")
-    return xlsx.open_workbook(Path(path), label=label, root=root, max_bytes=max_bytes)
-
-
-def read_workbook_table(
-    path: Path,
-    sheet: str | int | None,
-    label: str | None = None,
-    required: list[str] | tuple[str, ...] = (),
-    optional: list[str] | tuple[str, ...] = (),
-    *,
-    root: Path | None = None,
-    max_bytes: int | None = None,
-) -> Table:
-    """Read one sheet laid out like a study CSV into a :class:`Table` (rows = sheet rows).
-
-    ``root``: the study folder the workbook must lie in; ``max_bytes``: the size limit.
-    The table's ``sha256`` is the workbook's.
-    """
-    path = Path(path)
-    label = label or f"{path.name} [{sheet}]"
-    with open_workbook(path, label=path.name, root=root, max_bytes=max_bytes) as wb:
-        rows = sheet_rows(wb.sheet(sheet))
-        digest = wb.sha256
-    table = table_from_rows(
-        rows, path=path, label=label, encoding="xlsx", required=required, optional=optional
-    )
-    return dataclasses.replace(table, sha256=digest)
 
 
 # ---------------------------------------------------------------------------

@@ -68,7 +68,7 @@ class _Inputs:
             return None
         opened = {"root": self.folder, "max_bytes": self.max_bytes}
         if fname.lower().endswith((".xlsx", ".xlsm")):
-            from carbonpath.io.yearbook import read_workbook_table
+            from carbonpath.io.workbook import read_workbook_table
 
             t = read_workbook_table(
                 p, sheet or role, label=name, required=required, optional=optional, **opened
