@@ -22,7 +22,7 @@ from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
 from carbonpath.io.files import MB, locate_input, sha256_input
-from carbonpath.io.tables import Table, read_csv_table
+from carbonpath.io.tables import Table, read_csv_table, read_parquet_table
 from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
 from carbonpath.study.corrections_table import read_corrections
@@ -73,6 +73,8 @@ class _Inputs:
             t = read_workbook_table(
                 p, sheet or role, label=name, required=required, optional=optional, **opened
             )
+        elif fname.lower().endswith((".parquet", ".pq")):
+            t = read_parquet_table(p, label=name, required=required, optional=optional, **opened)
         else:
             t = read_csv_table(
                 p,
