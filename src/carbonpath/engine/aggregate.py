@@ -52,9 +52,10 @@ def _keys(by: Sequence[str]) -> list[str]:
     return keys
 
 
-def aggregate_sql(by: Sequence[str], keep: bool = False) -> str:
+def aggregate_sql(by: Sequence[str], keep: bool = False, lines: bool = False) -> str:
     """The aggregation as one SQL text over views ``activity``, ``units``, ``factors``
-    (and ``kept``: facility codes, when ``keep``); DuckDB and Spark SQL both run it."""
+    (and ``kept``: facility codes, when ``keep``); DuckDB and Spark SQL both run it.
+    ``lines``: also the first input line of each group (``MIN(line)``)."""
     keys = _keys(by)
     col = {k: ("u.dimension" if k == "dimension" else f"a.{k}") for k in keys}
     select = ", ".join(f"{col[k]} AS {k}" for k in keys)
@@ -64,7 +65,7 @@ def aggregate_sql(by: Sequence[str], keep: bool = False) -> str:
     join_kept = " JOIN kept k ON a.facility = k.facility" if keep else ""
     return (
         f"SELECT {select}, COUNT(*) AS n, SUM({x}) AS value, SUM({x} * {x}) AS value_sq, "
-        f"SUM({e}) AS co2_t, SUM({e} * {e}) AS co2_sq "
+        f"SUM({e}) AS co2_t, SUM({e} * {e}) AS co2_sq{', MIN(a.line) AS line' if lines else ''} "
         "FROM activity a JOIN units u ON a.unit = u.unit"
         f"{join_kept} "
         "LEFT JOIN factors f ON a.fuel = f.fuel AND u.dimension = f.dimension "
@@ -89,12 +90,17 @@ def aggregate_pandas(
     x = a["value"].to_numpy(dtype=float) * a["factor"].to_numpy(dtype=float)
     e = x * a["co2_per_unit"].fillna(0.0).to_numpy(dtype=float)
     frame = a[keys].assign(n=1, value=x, value_sq=x * x, co2_t=e, co2_sq=e * e)
-    return frame.groupby(keys, as_index=False, sort=False)[list(SUMS)].sum()
+    out = frame.groupby(keys, as_index=False, sort=False)[list(SUMS)].sum()
+    if "line" in a.columns:
+        out["line"] = a.groupby(keys, sort=False)["line"].min().to_numpy()
+    return out
 
 
 def _finish(out: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sorted by the keys, typed (year int, n int, sums float), index reset."""
-    out = out.loc[:, [*keys, *SUMS]].copy()
+    out = out.loc[:, [*keys, *SUMS, *(["line"] if "line" in out.columns else [])]].copy()
+    if "line" in out:
+        out["line"] = out["line"].astype(np.int64)
     if "year" in out:
         out["year"] = out["year"].astype(np.int64)
     for k in keys:
@@ -122,6 +128,7 @@ def aggregate(
     ``kind``: force an engine (default :meth:`EngineSettings.engine_for` the row count).
     """
     keys = _keys(by)
+    lines = isinstance(activity, pd.DataFrame) and "line" in activity.columns
     rows = len(activity) if isinstance(activity, pd.DataFrame) else settings.threshold_rows + 1
     engine = kind or settings.engine_for(rows)
     if engine == "pandas":
@@ -132,13 +139,13 @@ def aggregate(
         from carbonpath.engine.duck import run_duckdb
 
         out = run_duckdb(
-            activity, units, factors, aggregate_sql(keys, kept is not None), settings, kept
+            activity, units, factors, aggregate_sql(keys, kept is not None, lines), settings, kept
         )
     elif engine == "spark":
         from carbonpath.engine.spark import run_spark
 
         out = run_spark(
-            activity, units, factors, aggregate_sql(keys, kept is not None), settings, kept
+            activity, units, factors, aggregate_sql(keys, kept is not None, lines), settings, kept
         )
     else:  # pragma: no cover - the settings model allows only the three
         raise InputError(f"unknown engine {engine!r}")

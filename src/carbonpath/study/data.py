@@ -42,6 +42,8 @@ class StudyData:
     filled: list[dict[str, Any]] = field(default_factory=list)
     blocking: list[dict[str, Any]] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    #: rows of the facilities named in [engine] facilities (None: no facility column)
+    facilities: pd.DataFrame | None = None
 
     # ---- views --------------------------------------------------------------
     @property

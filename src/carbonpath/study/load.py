@@ -27,6 +27,7 @@ from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
 from carbonpath.study.corrections_table import read_corrections
 from carbonpath.study.data import StudyData
+from carbonpath.study.facilities import fold_facilities
 from carbonpath.study.panel_quality import assure_study, inventory_flags
 from carbonpath.study.settings import StudySettings, parse_study_settings
 from carbonpath.study.tables import Codes, LongSpec, read_long
@@ -136,11 +137,13 @@ def _regions(inputs: _Inputs) -> tuple[pd.DataFrame, bool]:
 
 
 def _key_columns(panel: bool, sector: bool, key: str) -> tuple[list[str], list[str]]:
-    """(required, optional) columns of a long table."""
+    """(required, optional) columns of a long table (energy and emissions: ``facility``)."""
     required = (
         ["year", "sector", key, "value", "unit"] if sector else ["year", key, "value", "unit"]
     )
     optional = [] if sector else ["sector"]
+    if key == "fuel":
+        optional = [*optional, "facility"]
     if panel:
         optional = ["region", *optional]
     return required, optional
@@ -342,10 +345,14 @@ def load_study(path: str | Path | None = None) -> StudyData:
     if source == "energy" and energy_t is not None:
         tables = [energy_t, *yearbook.get("energy", [])]
         energy = _read_long_all(tables, _energy_spec(_known_fuels(factor_set)), codes, years)
+    energy, kept = fold_facilities(energy, settings.engine)
     inventory = None
     if emissions_t is not None and source == "inventory":
         spec = LongSpec(key="fuel", what="emission source", known=None, dims=("mass",))
         inventory = read_long(emissions_t, spec, codes, years).rename(columns={"value": "co2_t"})
+        inventory, kept = fold_facilities(
+            inventory, settings.engine, value="co2_t", what="emissions"
+        )
     _check_variable_names(settings.variables, factor_set)
     variables = {**ECONOMY_VARIABLES, **settings.variables}
     economy = _read_long_all(
@@ -386,4 +393,5 @@ def load_study(path: str | Path | None = None) -> StudyData:
         filled=list(qa.filled),
         blocking=list(qa.blocking),
         inputs=inputs.records,
+        facilities=kept,
     )
