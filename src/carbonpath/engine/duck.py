@@ -30,7 +30,9 @@ def connect(settings: EngineSettings):  # -> duckdb.DuckDBPyConnection
         config["threads"] = settings.threads
     if settings.temp_directory:
         config["temp_directory"] = settings.temp_directory
-    return duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:", config=config)
+    con.execute("SET enable_progress_bar = false")  # a library prints nothing
+    return con
 
 
 def relation_of(con, source: pd.DataFrame | Path):
