@@ -137,3 +137,21 @@ def test_mixed_units_in_one_cell_are_refused(tmp_path: Path) -> None:
         match=r"energy.csv, row 3, column 'unit': facilities of year 2015, sector A, fuel coal give the fuel in an energy unit here but in a mass unit on row 2",
     ):
         load_study(folder)
+
+
+def test_panel_study_folds_facilities_per_region(tmp_path: Path) -> None:
+    from tests.study.panel_study import write_panel_study
+
+    base = tmp_path / "base"
+    write_panel_study(base)
+    split = tmp_path / "split"
+    write_panel_study(split)
+    e = pd.read_csv(split / "energy.csv", dtype={"region": str, "sector": str})
+    quarter = e.assign(facility="Q" + e["region"] + e["sector"], value=e["value"] * 0.25)
+    rest = e.assign(facility="R" + e["region"] + e["sector"], value=e["value"] * 0.75)
+    pd.concat([quarter, rest]).to_csv(split / "energy.csv", index=False)
+    got = load_study(split).energy.set_index(["region", "year", "sector", "fuel"]).sort_index()
+    want = load_study(base).energy.set_index(["region", "year", "sector", "fuel"]).sort_index()
+    assert got.index.equals(want.index)
+    assert (got["value"] / want["value"] - 1).abs().max() < 1e-14
+    assert got["u_scale"].to_numpy() == pytest.approx(math.sqrt(0.25**2 + 0.75**2), rel=1e-14)
