@@ -366,16 +366,30 @@ def _context_meta(study: StudyData) -> dict[str, Any]:
     return {"context": ctx.to_dict(orient="records"), "context_file": study.context_file}
 
 
+#: rows of each input table results.json embeds at most (the rest: see ``inputs``)
+MAX_DATA_ROWS = 10_000
+
+
 def _data(study: StudyData) -> dict[str, Any]:
     """The study's input data after quality assurance (canonical units), for the report
-    (with the region of each row in a panel study)."""
+    (with the region of each row in a panel study).
+
+    A table longer than :data:`MAX_DATA_ROWS` is shown by its first rows only, with
+    ``truncated`` giving its length; the inputs themselves are named by their SHA-256
+    in ``study.inputs``.
+    """
     cols = ["region", "year", "sector", "variable", "value", "unit", "filled", "corrected"]
     economy = study.economy[[c for c in cols if c in study.economy.columns]]
-    out: dict[str, Any] = {"economy": economy.to_dict(orient="records")}
+    tables = {"economy": economy}
     if study.energy is not None:
         ecols = ["region", "year", "sector", "fuel", "value", "unit", "filled", "corrected"]
-        energy = study.energy[[c for c in ecols if c in study.energy.columns]]
-        out["energy"] = energy.to_dict(orient="records")
+        tables["energy"] = study.energy[[c for c in ecols if c in study.energy.columns]]
+    out: dict[str, Any] = {
+        k: t.head(MAX_DATA_ROWS).to_dict(orient="records") for k, t in tables.items()
+    }
+    long = {k: len(t) for k, t in tables.items() if len(t) > MAX_DATA_ROWS}
+    if long:
+        out["truncated"] = {k: {"rows": n, "shown": MAX_DATA_ROWS} for k, n in long.items()}
     return out
 
 

@@ -12,12 +12,12 @@ Frozen dataclasses whose fields are DataFrames, numbers, strings and typed sub-r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from carbonpath.core.results import ResultBase, internal, table
+from carbonpath.core.results import ResultBase, internal, jsonable, table
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.accounting.factors import FactorOverride, FactorSet
@@ -212,6 +212,18 @@ class EmissionsResults(ResultBase):
     settings: AccountingEcho
     factor_set: FactorSet | None = internal()
     warnings: tuple[str, ...] = internal(())
+    #: CO2 (t) by year, sector, facility and fuel of the facilities named in
+    #: ``[engine] facilities`` (None: the study has no facility column or names none)
+    by_facility: pd.DataFrame | None = field(
+        default=None, metadata={"table": "by_facility", "json": False}
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """results.json's ``emissions``; ``by_facility`` only when facilities were kept."""
+        out = super().to_dict()
+        if self.by_facility is not None:
+            out["by_facility"] = jsonable(self.by_facility)
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """CO2 (t) per year x sector x fuel: the finest table."""

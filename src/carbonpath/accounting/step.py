@@ -19,6 +19,7 @@ import pandas as pd
 
 from carbonpath.accounting.aggregate import SectorRoles, aggregate, yoy_by_fuel
 from carbonpath.accounting.emissions import row_emissions
+from carbonpath.accounting.facilities import facility_co2, with_u_scale
 from carbonpath.accounting.factors import NON_COMBUSTION, FactorSet
 from carbonpath.accounting.indicators import EnergyUse, efficiency_energy_text, indicator_table
 from carbonpath.accounting.overflow import overflow_error
@@ -232,6 +233,8 @@ def run_one(
     yoy = yoy_by_fuel(by_fuel[by_fuel["sector"].isin(reported)], years)
     scope2, warnings = _scope2(settings.scope2, mode, energy, reported)
     cells = by_fuel[by_fuel["sector"].isin(reported)].reset_index(drop=True)
+    source_table = energy if mode == "energy" else study.emissions_inventory
+    cells = with_u_scale(cells, source_table)
     if settings.uncertainty.enabled and not by_fuel.empty:
         output = (
             intensity.set_index(["year", "scope"])["output_value_yuan"]
@@ -275,4 +278,5 @@ def run_one(
         settings=echo,
         factor_set=factors,
         warnings=tuple(warnings),
+        by_facility=facility_co2(getattr(study, "facilities", None), factors, mode),
     )

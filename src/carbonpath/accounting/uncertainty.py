@@ -465,29 +465,95 @@ def monte_carlo(
     )
 
 
+def variance_factor(distribution: str) -> float:
+    """Variance of a multiplier of half-width U, divided by U^2, for ``distribution``.
+
+    normal and lognormal: (1/1.96)^2 (the lognormal's parameters give its multiplier
+    sd U/1.96 exactly: exp(s^2) - 1 = (U/1.96)^2); uniform on 1 +/- U/0.95: (1/0.95)^2/3;
+    triangular on 1 +/- U/(1 - sqrt(0.05)): (1/(1 - sqrt(0.05)))^2/6.  (The normal's
+    truncation at zero is left out: it changes a draw with probability Phi(-1.96/U).)
+    """
+    _check_distribution(distribution)
+    if distribution in ("normal", "lognormal"):
+        return 1.0 / (Z95 * Z95)
+    if distribution == "uniform":
+        return 1.0 / (0.95 * 0.95) / 3.0
+    return 1.0 / (_TRI_95 * _TRI_95) / 6.0
+
+
+def conditional_sums(
+    mean: np.ndarray,
+    var: np.ndarray,
+    factor_draws: np.ndarray,
+    rng: np.random.Generator,
+    distribution: str = "normal",
+) -> np.ndarray:
+    """Draws x sums of independent activity data, given the shared factor draws.
+
+    ``mean`` and ``var`` (sums x fuels): the summed emissions and summed activity
+    variances of each sum's cells of each fuel; ``factor_draws`` (draws x fuels).  Given
+    the factor multipliers F of a draw, a sum is sum_f F_f A_f with A_f the sum of its
+    independent activity data: mean m = F @ mean, variance v = F^2 @ var.  For normal
+    activity errors the sum given F is exactly normal (a sum of independent normals),
+    so m + sqrt(v) Z is an exact draw; other distributions take the central-limit
+    normal (uniform, triangular) or the moment-matched lognormal (lognormal,
+    Fenton-Wilkinson) with the exact m and v.  One variate per draw and sum: the
+    cost does not grow with the cells inside a sum.
+    """
+    m = factor_draws @ mean.T
+    v = (factor_draws * factor_draws) @ var.T
+    z = rng.standard_normal(m.shape)
+    if distribution != "lognormal":
+        np.sqrt(v, out=v)
+        v *= z
+        m += v
+        return m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = np.log1p(np.where(m > 0, v / (m * m), 0.0))
+    z *= np.sqrt(s2)
+    z -= s2 / 2.0
+    return m * np.exp(z)
+
+
 def rank_probability(
-    draws: np.ndarray, central: np.ndarray, labels: Sequence[Any], year: int | None = None
+    draws: np.ndarray,
+    central: np.ndarray,
+    labels: Sequence[Any],
+    year: int | None = None,
+    chunk_elements: int = _CHUNK_ELEMENTS,
+    extra: Mapping[str, Any] | None = None,
 ) -> RankProbability:
     """Probability that the central ranking (1 = highest) holds across draws.
 
     ``draws``: draws x items; ``central``: the central values.  Returns the probability
     that the whole ranking is unchanged and, per item, that its rank is unchanged
-    (``items``: ``scope, rank, p_rank_holds``).
+    (``items``: ``[extra columns,] scope, rank, p_rank_holds``).  Ranks are computed
+    on chunks of draws (counts of unchanged ranks are added up), so the sort's work
+    space is bounded whatever the number of draws.
     """
     central = np.asarray(central, dtype=float)
+    n = central.size
     order = np.argsort(-central, kind="stable")
-    central_rank = np.empty(central.size, dtype=int)
-    central_rank[order] = np.arange(1, central.size + 1)
-    d_order = np.argsort(-draws, axis=1, kind="stable")
-    ranks = np.empty_like(d_order)
-    rows = np.arange(draws.shape[0])[:, None]
-    ranks[rows, d_order] = np.arange(1, central.size + 1)[None, :]
-    same = ranks == central_rank[None, :]
+    central_rank = np.empty(n, dtype=int)
+    central_rank[order] = np.arange(1, n + 1)
+    held = np.zeros(n, dtype=np.int64)
+    whole = 0
+    rows = max(1, chunk_elements // max(n, 1))
+    for start in range(0, draws.shape[0], rows):
+        d = draws[start : start + rows]
+        d_order = np.argsort(-d, axis=1, kind="stable")
+        ranks = np.empty_like(d_order)
+        np.put_along_axis(ranks, d_order, np.arange(1, n + 1)[None, :], axis=1)
+        same = ranks == central_rank[None, :]
+        held += same.sum(axis=0)
+        whole += int(np.all(same, axis=1).sum())
+    total = draws.shape[0]
     items = pd.DataFrame(
-        [
-            {"scope": lab, "rank": int(r), "p_rank_holds": float(p)}
-            for lab, r, p in zip(labels, central_rank, same.mean(axis=0), strict=True)
-        ],
-        columns=["scope", "rank", "p_rank_holds"],
+        {
+            **{k: [v] * n for k, v in (extra or {}).items()},
+            "scope": list(labels),
+            "rank": central_rank.astype(int),
+            "p_rank_holds": held / total,
+        }
     )
-    return RankProbability(year, float(np.mean(np.all(same, axis=1))), items)
+    return RankProbability(year, whole / total, items)

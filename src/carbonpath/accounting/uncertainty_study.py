@@ -1,17 +1,31 @@
 """The study-level uncertainty of the emissions (IPCC 2006 Vol. 1 Ch. 3).
 
-On the cells ``year, sector, fuel, co2_t`` of the member sectors and the reference row:
+On the cells ``[region,] year, sector, fuel, co2_t[, u_scale]`` of the member sectors
+and the reference row:
 
 - Approach 1 (:func:`~.uncertainty.approach1_level`) for the members' total per year
   ("modern"), each group and each sector;
-- Approach 2 (:func:`~.uncertainty.monte_carlo`) for the same scopes, for CO2 and for
-  the intensity (CO2 draws x 1e8 / output value, the output value taken as exact);
+- Approach 2 (Monte Carlo) for the same scopes, for CO2 and for the intensity (CO2
+  draws x 1e8 / output value, the output value taken as exact);
 - the probability that each year's intensity ranking of the members holds;
 - the trend of the members' total between two years (Approach 1 and Monte Carlo).
 
-U is the half-width of the 95% interval in % of the mean.  A fuel's factor uncertainty
-comes from ``factor_pct`` in study.toml, else from the factor set's 95% ranges (NCV and
-carbon content, product rule), else the stated default of 5%.
+In a panel (cells with a ``region`` column) every scope is computed per region, and the
+members' total and the groups also for the sum of all regions (region ``*``); the
+trend is that of the sum of regions.  A factor is shared by every region.
+
+``u_scale`` (optional): a cell that is itself the sum of several independent data (the
+facilities of a sector) has activity half-width U x u_scale, with u_scale =
+sqrt(sum x_i^2) / sum x_i over its data (IPCC eq. 3.2 for equal U).
+
+Two Monte Carlo methods, chosen by size and stated in the results
+(``settings.monte_carlo_method``): ``cells`` (draws x cells at most
+:data:`CELL_DRAWS`: one multiplier per cell and draw, :func:`~.uncertainty.monte_carlo`)
+and ``sums`` (:mod:`.uncertainty_blocks`: one variate per draw and sector-year, exact
+for normal activity errors).  U is the half-width of the 95% interval in % of the mean.
+A fuel's factor uncertainty comes from ``factor_pct`` in study.toml, else from the
+factor set's 95% ranges (NCV and carbon content, product rule), else the stated
+default of 5%.
 """
 
 from __future__ import annotations
@@ -22,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.accounting import uncertainty as unc
+from carbonpath.accounting import uncertainty_blocks as blocks
 from carbonpath.accounting.aggregate import SectorRoles
 from carbonpath.accounting.factors import FactorSet
 from carbonpath.accounting.indicators import scope_words
@@ -34,17 +49,41 @@ from carbonpath.accounting.results import (
     UncertaintyResults,
 )
 from carbonpath.accounting.settings import DEFAULT_ACTIVITY_PCT, UncertaintySettings
+from carbonpath.accounting.uncertainty_cells import (
+    ALL,
+    Cells,
+    approach2_cells,
+    rank_probabilities_cells,
+)
+from carbonpath.accounting.uncertainty_sums import APPROXIMATION
 
-__all__ = ["CORRELATION_NOTE", "DEFAULT_FACTOR_PCT", "factor_uncertainty", "study_uncertainty"]
+__all__ = [
+    "CELL_DRAWS",
+    "CORRELATION_NOTE",
+    "DEFAULT_FACTOR_PCT",
+    "StudyUncertaintyEcho",
+    "factor_uncertainty",
+    "study_uncertainty",
+]
 
 #: factor uncertainty (95% half-width, %) used for a fuel whose factor set gives no range
 DEFAULT_FACTOR_PCT = 5.0
+#: draws x cells up to which every cell gets its own multipliers (the ``cells`` method)
+CELL_DRAWS = 20_000_000
 CORRELATION_NOTE = (
     "activity data of each fuel x sector x year independent; the CO2 factor of a fuel is "
     "one uncertain quantity shared by all sectors and years; factors of different fuels "
     "independent; output value, employment and energy totals treated as exact"
 )
 _A1_COLUMNS = ["level", "scope", "year", "co2_t", "u_pct", "lower", "upper"]
+
+
+@dataclass(frozen=True)
+class StudyUncertaintyEcho(UncertaintyEcho):
+    """The echo with the Monte Carlo method used and the approximation it makes (if any)."""
+
+    monte_carlo_method: str = "cells"
+    approximation: str | None = None
 
 
 def factor_uncertainty(
@@ -71,179 +110,73 @@ def factor_uncertainty(
     return out, pd.DataFrame(info, columns=["fuel", "factor_pct", "source"])
 
 
-@dataclass(frozen=True)
-class _Cells:
-    """The uncertainty's cells and how they group (sector, group, modern)."""
+def _level_rows(
+    cc: Cells, ua: object, fu: dict[str, float], by: list[str], member_only: bool
+) -> pd.DataFrame:
+    """Approach-1 level rows grouped by ``by`` (members only for totals and groups)."""
+    mask = cc.is_member if member_only else None
+    return unc.approach1_level(cc.cells, ua, fu, by, membership=mask)
 
-    cells: pd.DataFrame
-    is_member: np.ndarray
-    years: list[int]
-    sector_keys: list[tuple[int, str]]
-    group_keys: list[tuple[int, str]]
 
-    @classmethod
-    def of(cls, cells: pd.DataFrame, roles: SectorRoles) -> _Cells:
-        is_mem = cells["sector"].isin(list(roles.members)).to_numpy()
-        cells = cells.assign(group=cells["sector"].map(roles.group_of).fillna(""))
-        years = sorted(cells["year"].unique().tolist())
-        sec_keys = list(dict.fromkeys(zip(cells["year"], cells["sector"], strict=True)))
-        grp_keys = [(y, g) for y in years for g in roles.groups]
-        return cls(cells, is_mem, years, sec_keys, grp_keys)
+def _approach1(cc: Cells, ua: object, fu: dict[str, float], reference: str | None) -> pd.DataFrame:
+    """Approach-1 level uncertainty of the members' total, each group and each sector.
 
-    def groupings(self) -> list[unc.Grouping]:
-        """Sector-year, group-year and members' total per year (``-1``: not included)."""
-        c = self.cells
-        sec_pos = {k: i for i, k in enumerate(self.sector_keys)}
-        sec_idx = np.array([sec_pos[k] for k in zip(c["year"], c["sector"], strict=True)])
-        grp_pos = {k: i for i, k in enumerate(self.group_keys)}
-        grp_idx = np.array(
-            [
-                grp_pos.get((y, g), -1) if m else -1
-                for y, g, m in zip(c["year"], c["group"], self.is_member, strict=True)
-            ]
+    Per region (in a panel) and, for the total and the groups, for the sum of regions.
+    """
+    reg = ["region"] if cc.panel else []
+    parts = []
+    modern = _level_rows(cc, ua, fu, [*reg, "year"], True)
+    parts.append(modern.assign(level="modern", scope="modern"))
+    group = _level_rows(cc, ua, fu, [*reg, "year", "group"], True)
+    parts.append(group.assign(level="group", scope="group:" + group["group"].astype(str)))
+    sector = _level_rows(cc, ua, fu, [*reg, "year", "sector"], False)
+    is_ref = (sector["sector"] == reference).to_numpy() if reference else False
+    parts.append(
+        sector.assign(
+            level=np.where(is_ref, "reference", "sector"),
+            scope=np.where(is_ref, "reference", sector["sector"].astype(str)),
         )
-        tot_pos = {y: i for i, y in enumerate(self.years)}
-        tot_idx = np.where(self.is_member, c["year"].map(tot_pos).to_numpy(), -1)
-        return [
-            unc.Grouping("sector", sec_idx, self.sector_keys),
-            unc.Grouping("group", grp_idx, self.group_keys),
-            unc.Grouping("modern", tot_idx, self.years),
-        ]
-
-
-def _approach1(cc: _Cells, ua: float, fu: dict[str, float], reference: str | None) -> pd.DataFrame:
-    """Approach-1 level uncertainty of the members' total, each group and each sector."""
-    c, is_mem = cc.cells, cc.is_member
-    recs = []
-    for r in unc.approach1_level(c, ua, fu, ["year"], membership=is_mem).itertuples(index=False):
-        recs.append(("modern", "modern", int(r.year), r.co2_t, 100 * r.u, r.lower, r.upper))
-    lev_grp = unc.approach1_level(c, ua, fu, ["year", "group"], membership=is_mem)
-    for r in lev_grp.itertuples(index=False):
-        recs.append(
-            ("group", f"group:{r.group}", int(r.year), r.co2_t, 100 * r.u, r.lower, r.upper)
-        )
-    for r in unc.approach1_level(c, ua, fu, ["year", "sector"]).itertuples(index=False):
-        lvl = "reference" if r.sector == reference else "sector"
-        scope = "reference" if lvl == "reference" else r.sector
-        recs.append((lvl, scope, int(r.year), r.co2_t, 100 * r.u, r.lower, r.upper))
-    return pd.DataFrame([dict(zip(_A1_COLUMNS, rec, strict=True)) for rec in recs])
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """One Monte Carlo column: grouping, position, level, scope, year, central CO2."""
-
-    grouping: str
-    index: int
-    level: str
-    scope: str
-    year: int
-    central: float
-
-
-def _specs(cc: _Cells, reference: str | None) -> list[_Spec]:
-    """The reported scopes in order: members' total, groups, sectors (and reference)."""
-    c, is_mem = cc.cells, cc.is_member
-    modern = c[is_mem].groupby("year")["co2_t"].sum()
-    group = c[is_mem].groupby(["year", "group"])["co2_t"].sum()
-    sector = c.groupby(["year", "sector"])["co2_t"].sum()
-    specs = [
-        _Spec("modern", j, "modern", "modern", y, float(modern.get(y, 0.0)))
-        for j, y in enumerate(cc.years)
-    ]
-    for j, (y, g) in enumerate(cc.group_keys):
-        if (y, g) in group.index:
-            specs.append(_Spec("group", j, "group", f"group:{g}", y, float(group[(y, g)])))
-    for j, (y, s) in enumerate(cc.sector_keys):
-        lvl = "reference" if s == reference else "sector"
-        scope = "reference" if lvl == "reference" else s
-        specs.append(_Spec("sector", j, lvl, scope, y, float(sector[(y, s)])))
-    return specs
-
-
-def _percentile_records(
-    quantity: str, draws: np.ndarray, specs: list[_Spec], scale: np.ndarray
-) -> list[dict]:
-    """Mean, 2.5/97.5 percentiles and half-width (% of the mean) of each column."""
-    if draws.shape[1] == 0:
-        return []
-    mean = draws.mean(axis=0)
-    lo, hi = np.percentile(draws, [2.5, 97.5], axis=0)
-    out = []
-    for i, sp in enumerate(specs):
-        out.append(
-            {
-                "quantity": quantity,
-                "level": sp.level,
-                "scope": sp.scope,
-                "year": int(sp.year),
-                "central": sp.central * scale[i],
-                "mean": float(mean[i]),
-                "p2_5": float(lo[i]),
-                "p97_5": float(hi[i]),
-                "half_width_pct": (100 * (hi[i] - lo[i]) / 2 / mean[i] if mean[i] else None),
-            }
-        )
-    return out
-
-
-def _approach2(mc: unc.MonteCarloResult, specs: list[_Spec], output: pd.Series) -> pd.DataFrame:
-    """Monte Carlo percentiles of CO2 and intensity (CO2 x 1e8 / output value)."""
-    draws_co2 = np.column_stack([mc.groups[sp.grouping][:, sp.index] for sp in specs])
-    outputs = np.array(
-        [float(output.get((sp.year, sp.scope), np.nan)) if len(output) else np.nan for sp in specs]
     )
-    recs = _percentile_records("co2_t", draws_co2, specs, np.ones(len(specs)))
-    ok = np.isfinite(outputs) & (outputs > 0)
-    scale = 1e8 / outputs[ok]
-    kept = [sp for sp, keep in zip(specs, ok, strict=True) if keep]
-    recs += _percentile_records(
-        "intensity_t_per_1e8_yuan", draws_co2[:, ok] * scale[None, :], kept, scale
-    )
-    return pd.DataFrame(recs)
+    if cc.panel:
+        parts = [_by_region(parts, cc.regions)]
+        tot = _level_rows(cc, ua, fu, ["year"], True).assign(region=ALL, level="modern")
+        grp = _level_rows(cc, ua, fu, ["year", "group"], True).assign(region=ALL, level="group")
+        parts += [tot.assign(scope="modern"), grp.assign(scope="group:" + grp["group"])]
+    cols = [*reg, *_A1_COLUMNS]
+    out = pd.concat(parts, ignore_index=True)
+    out["u_pct"] = 100 * out["u"]
+    out["year"] = out["year"].astype(int)
+    return out[cols].reset_index(drop=True)
 
 
-def _rank_probabilities(
-    mc: unc.MonteCarloResult, cc: _Cells, members: tuple[str, ...], output: pd.Series
-) -> tuple:
-    """Per year, the probability that the members' intensity ranking holds (>= 2 members)."""
-    sec_pos = {k: i for i, k in enumerate(cc.sector_keys)}
-    sector = cc.cells.groupby(["year", "sector"])["co2_t"].sum()
-    out = []
-    for y in cc.years:
-        cols, cen, labs = [], [], []
-        for m in members:
-            if (y, m) in sec_pos:
-                ov = output.get((y, m), np.nan) if len(output) else np.nan
-                if ov is not None and np.isfinite(ov) and ov > 0:
-                    cols.append(mc.groups["sector"][:, sec_pos[(y, m)]] / ov * 1e8)
-                    cen.append(float(sector[(y, m)]) / ov * 1e8)
-                    labs.append(m)
-        if len(labs) >= 2:
-            out.append(unc.rank_probability(np.column_stack(cols), np.array(cen), labs, int(y)))
-    return tuple(out)
+def _by_region(parts: list[pd.DataFrame], regions: list[str]) -> pd.DataFrame:
+    """The level tables of a panel, region by region (in regions.csv order)."""
+    frame = pd.concat(parts, ignore_index=True)
+    pos = frame["region"].map({r: i for i, r in enumerate(regions)})
+    order = np.argsort(pos.to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _trend(
-    mc: unc.MonteCarloResult,
-    cc: _Cells,
-    ua: float,
+    modern_draws: dict[tuple[str, int], np.ndarray],
+    cc: Cells,
+    ua: object,
     fu: dict[str, float],
     years: tuple[int, int],
 ) -> TrendUncertainty | NoTrend:
-    """Trend of the members' total from ``years[0]`` to ``years[1]``, both approaches."""
+    """Trend of the members' total (of all regions) from ``years[0]`` to ``years[1]``."""
     t0, t1 = years
-    tot_pos = {y: i for i, y in enumerate(cc.years)}
-    if not (t0 in tot_pos and t1 in tot_pos and t0 != t1):
+    key = ALL if cc.panel else ""
+    if not ((key, t0) in modern_draws and (key, t1) in modern_draws and t0 != t1):
         return NoTrend(f"no emissions in {t0} or {t1}")
     a1 = unc.approach1_trend(cc.cells, ua, fu, t0, t1, membership=cc.is_member)
-    d0 = mc.groups["modern"][:, tot_pos[t0]]
-    d1 = mc.groups["modern"][:, tot_pos[t1]]
+    d0 = modern_draws[(key, t0)]
+    d1 = modern_draws[(key, t1)]
     tr = (d1 / d0 - 1.0) * 100.0
     lo, hi = np.percentile(tr, [2.5, 97.5])
     return TrendUncertainty(
         **{f.name: getattr(a1, f.name) for f in fields(a1)},
-        scope="modern",
+        scope=f"{ALL}:modern" if cc.panel else "modern",
         approach2=TrendMonteCarlo(float(tr.mean()), float(lo), float(hi)),
     )
 
@@ -253,6 +186,8 @@ def _check_finite(
 ) -> None:
     """An infinite bound or mean (inputs too large to propagate) is an input error."""
     for col in columns:
+        if table.empty:
+            return
         values = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
         bad = np.isinf(values)
         if bad.any():
@@ -265,8 +200,47 @@ def _check_finite(
             else:
                 codes = [roles.reference if scope == "reference" else scope]
             cand = rows[(rows["year"] == hit["year"]) & rows["sector"].isin(codes)]
+            if "region" in table.columns and "region" in rows.columns and hit["region"] != ALL:
+                cand = cand[cand["region"] == hit["region"]]
             what = f"the uncertainty ({col}) of {scope_words(scope)} in {hit['year']}"
             raise overflow_error(what, cand)
+
+
+def _activity_u(cells: pd.DataFrame, ua: float) -> float | np.ndarray:
+    """The activity half-width per cell: U, times ``u_scale`` where cells carry one."""
+    if "u_scale" not in cells.columns:
+        return ua
+    scale = pd.to_numeric(cells["u_scale"], errors="coerce").to_numpy(dtype=float)
+    return ua * np.where(np.isfinite(scale), scale, 1.0)
+
+
+def _monte_carlo(
+    cc: Cells,
+    ua: float | np.ndarray,
+    fu: dict[str, float],
+    settings: UncertaintySettings,
+    seed: int,
+    roles: SectorRoles,
+    output: pd.Series,
+) -> tuple[pd.DataFrame, tuple, dict, str, int | None]:
+    """(approach-2 table, rank probabilities, members' total draws, method, chunk) by size."""
+    if len(cc.cells) * settings.draws <= CELL_DRAWS:
+        mc = unc.monte_carlo(
+            cc.cells,
+            ua,
+            fu,
+            cc.groupings(),
+            draws=settings.draws,
+            seed=seed,
+            distribution=settings.distribution,
+        )
+        table, modern = approach2_cells(mc, cc, roles.reference, output)
+        ranks = rank_probabilities_cells(mc, cc, roles.members, output)
+        return table, ranks, modern, "cells", mc.settings.get("chunk_draws")
+    res = blocks.monte_carlo_blocks(
+        cc, ua, fu, roles, output, draws=settings.draws, seed=seed, dist=settings.distribution
+    )
+    return res.approach2, res.ranks, res.modern, "sums", None
 
 
 def study_uncertainty(
@@ -281,28 +255,22 @@ def study_uncertainty(
     rows: pd.DataFrame,
 ) -> UncertaintyResults:
     """Approach 1 and 2 for totals, groups, sectors and intensities; rank probabilities;
-    trend.  ``cells``: CO2 by year x sector x fuel of the reported sectors; ``output``:
-    output value (yuan) by (year, scope); ``rows``: input rows for locating overflow."""
+    trend.  ``cells``: CO2 by ``[region,] year, sector, fuel`` of the reported sectors
+    (optionally ``u_scale``); ``output``: output value (yuan) by ``(year, scope)`` or, in
+    a panel, ``(region, year, scope)``; ``rows``: input rows for locating overflow."""
     fuels = sorted(cells["fuel"].unique().tolist())
     fu, fu_info = factor_uncertainty(fuels, factors, settings.factor_pct)
-    ua = settings.activity_pct / 100.0
-    cc = _Cells.of(cells, roles)
+    cc = Cells.of(cells, roles)
+    ua = _activity_u(cc.cells, settings.activity_pct / 100.0)
     with np.errstate(over="ignore", invalid="ignore"):
         approach1 = _approach1(cc, ua, fu, roles.reference)
-        mc = unc.monte_carlo(
-            cc.cells,
-            ua,
-            fu,
-            cc.groupings(),
-            draws=settings.draws,
-            seed=seed,
-            distribution=settings.distribution,
+        approach2, ranks, modern, method, chunk = _monte_carlo(
+            cc, ua, fu, settings, seed, roles, output
         )
-        approach2 = _approach2(mc, _specs(cc, roles.reference), output)
     _check_finite(approach1, ["u_pct", "lower", "upper"], rows, roles)
     _check_finite(approach2, ["mean", "p2_5", "p97_5"], rows, roles)
     trend_years = settings.trend or (cc.years[0], cc.years[-1])
-    echo = UncertaintyEcho(
+    echo = StudyUncertaintyEcho(
         draws=settings.draws,
         seed=int(seed),
         distribution=settings.distribution,
@@ -315,13 +283,15 @@ def study_uncertainty(
         u_definition="half-width of the 95% interval in % of the mean",
         mode=mode,
         trend_years=(int(trend_years[0]), int(trend_years[1])),
-        monte_carlo_chunk_draws=mc.settings.get("chunk_draws"),
+        monte_carlo_chunk_draws=chunk,
+        monte_carlo_method=method,
+        approximation=APPROXIMATION[settings.distribution] if method == "sums" else None,
     )
     return UncertaintyResults(
         enabled=True,
         approach1=approach1,
         approach2=approach2,
-        rank_probability=_rank_probabilities(mc, cc, roles.members, output),
-        trend=_trend(mc, cc, ua, fu, (int(trend_years[0]), int(trend_years[1]))),
+        rank_probability=ranks,
+        trend=_trend(modern, cc, ua, fu, (int(trend_years[0]), int(trend_years[1]))),
         settings=echo,
     )

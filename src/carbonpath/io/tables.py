@@ -29,13 +29,18 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from carbonpath.core.errors import StudyError
 from carbonpath.core.limits import MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
 from carbonpath.core.text import display_text
+from carbonpath.io import columnar
 from carbonpath.io.files import binary_kind, locate_input, read_input
 
 MISSING_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "…", "……", "...", "NA", "N/A", "n/a"})
@@ -66,22 +71,106 @@ def shown(text: object, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
+class FrameRows(Sequence):
+    """The rows of a columnar table as lists of cells, made only when one is asked for."""
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str]) -> None:
+        self._frame = frame
+        self._columns = columns
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return [_cell_text(self._frame[c].iat[i]) for c in self._columns]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        cols = [self._frame[c] for c in self._columns]
+        for cells in zip(*cols, strict=True):
+            yield [_cell_text(v) for v in cells]
+
+
+class FrameLines(Sequence):
+    """The line numbers of a columnar table, as Python ints."""
+
+    def __init__(self, lines: np.ndarray) -> None:
+        self._lines = lines
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return int(self._lines.size)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [int(v) for v in self._lines[i]]
+        return int(self._lines[i])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._lines.tolist())
+
+
+def _cell_text(value: Any) -> str:
+    """A typed cell (a Parquet number) as the text a CSV would hold; missing is ""."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A read CSV: header, rows of stripped strings, and the line number of each row."""
+    """A read table: header, rows of stripped strings, and the line number of each row.
+
+    A big table read column by column (:mod:`carbonpath.io.columnar`) also carries
+    ``frame``: its cells as columns (text, or numbers from Parquet) plus ``line``;
+    ``rows`` and ``lines`` are then views on it, made only when iterated.
+    """
 
     path: Path
     label: str
     encoding: str
     columns: list[str]
-    rows: list[list[str]]
-    lines: list[int]
+    rows: Sequence[list[str]]
+    lines: Sequence[int]
     #: SHA-256 of the file's bytes as read ("" when the table did not come from a file)
     sha256: str = ""
+    frame: pd.DataFrame | None = None
 
     def column(self, name: str) -> list[str]:
+        if self.frame is not None:
+            return [_cell_text(v) for v in self.frame[name].tolist()]
         i = self.columns.index(name)
         return [r[i] for r in self.rows]
+
+    @classmethod
+    def of_frame(
+        cls, frame: pd.DataFrame, *, path: Path, label: str, encoding: str, sha256: str = ""
+    ) -> Table:
+        """A columnar table: ``frame`` holds the columns, then ``line``."""
+        columns = [c for c in frame.columns if c != "line"]
+        lines = frame["line"].to_numpy(dtype=np.int64)
+        return cls(
+            path=path,
+            label=label,
+            encoding=encoding,
+            columns=columns,
+            rows=FrameRows(frame, columns),
+            lines=FrameLines(lines),
+            sha256=sha256,
+            frame=frame,
+        )
 
 
 def _codec(encoding: str) -> str:
@@ -247,6 +336,12 @@ def read_csv_table(
     text, used = decode_bytes(found.data, label, encoding)
     if not text.strip():
         raise StudyError("is empty", file=label, fix=f"add the header line {','.join(required)}")
+    records = columnar.split_csv(text)
+    if records is not None:
+        table = table_from_records(
+            records, path=path, label=label, encoding=used, required=required, optional=optional
+        )
+        return dataclasses.replace(table, sha256=found.sha256)
     table = table_from_rows(
         _csv_rows(text, label),
         path=path,
@@ -297,6 +392,105 @@ def table_from_rows(
         rows.append((cells + [""] * width)[:width])
         lines.append(idx + 1)
     return Table(path=path, label=label, encoding=encoding, columns=header, rows=rows, lines=lines)
+
+
+def _check_bounds(rec: columnar.Records, label: str) -> None:
+    """The csv reader's bounds, on whole columns: the first record past one is named."""
+    n = rec.count
+    hits = []  # (line, order, what): on one line rows/columns come before cells
+    if n > MAX_TABLE_ROWS:
+        hits.append((MAX_TABLE_ROWS + 1, 0, f"more than {MAX_TABLE_ROWS:,} rows"))
+    wide = np.flatnonzero(rec.widths > MAX_TABLE_COLUMNS)
+    if wide.size:
+        w = int(rec.widths[wide[0]])
+        hits.append(
+            (int(wide[0]) + 1, 0, f"{w:,} cells in one row (at most {MAX_TABLE_COLUMNS:,})")
+        )
+    over = np.flatnonzero(np.cumsum(rec.widths) > MAX_TABLE_CELLS)
+    if over.size:
+        hits.append((int(over[0]) + 1, 1, f"more than {MAX_TABLE_CELLS:,} cells"))
+    if hits:
+        line, _, what = min(hits)
+        raise _too_big(label, what, line)
+
+
+def table_from_records(
+    rec: columnar.Records,
+    *,
+    path: Path,
+    label: str,
+    encoding: str,
+    required: list[str] | tuple[str, ...],
+    optional: list[str] | tuple[str, ...] = (),
+) -> Table:
+    """:func:`table_from_rows` on records split in C: the same header rules, skipped blank
+    rows, padding and errors, with the cells kept as columns (no Python list per row)."""
+    _check_bounds(rec, label)
+    filled = np.flatnonzero(~rec.blank)
+    if filled.size == 0:
+        raise StudyError("is empty", file=label, fix=f"add the header line {','.join(required)}")
+    h = int(filled[0])
+    raw = rec.cells.slice(int(rec.starts[h]), int(rec.widths[h])).to_pylist()
+    header = _header(raw, label, h + 1, required, optional)
+    width = len(header)
+    rows = filled[1:]
+    extra = columnar.tail_filled(rec, width)[rows]
+    if extra.any():
+        k = int(rows[np.flatnonzero(extra)[0]])
+        raise StudyError(
+            f"has {int(rec.widths[k])} cells but the header has {width}",
+            file=label,
+            row=k + 1,
+            fix="remove the extra cells or quote values that contain commas",
+        )
+    frame = pd.DataFrame(
+        {name: columnar.column_cells(rec, rows, j) for j, name in enumerate(header)}
+    )
+    frame["line"] = rows + 1
+    return Table.of_frame(frame, path=path, label=label, encoding=encoding)
+
+
+def read_parquet_table(
+    path: Path,
+    *,
+    label: str,
+    required: list[str],
+    optional: list[str] | tuple[str, ...] = (),
+    root: Path | None = None,
+    max_bytes: int | None = None,
+) -> Table:
+    """Read a Parquet table and check its columns as :func:`read_csv_table` does.
+
+    Numeric columns stay typed (``value`` as float, ``year`` as integers); text columns
+    are stripped; row ``i`` is reported as line ``i + 2`` (the line it would have in the
+    same table written as CSV).  Bounded like a CSV (rows, columns, cells, file size).
+    """
+    if locate_input(Path(path), label=label, root=root) is None:
+        raise StudyError(
+            "file is missing", file=label, fix=f"create {Path(path).name} in the study folder"
+        )
+    found = read_input(path, label=label, root=root, max_bytes=max_bytes)
+    try:
+        names, cols = columnar.parquet_columns(found.data)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError ... on a damaged file
+        raise StudyError(
+            f"is not a readable Parquet file ({shown(' '.join(str(exc).split()), 120)})",
+            file=label,
+            fix="write the table with pyarrow, pandas (to_parquet) or DuckDB (COPY ... TO)",
+        ) from None
+    n = len(next(iter(cols.values()))) if cols else 0
+    if n > MAX_TABLE_ROWS or len(names) > MAX_TABLE_COLUMNS or n * len(names) > MAX_TABLE_CELLS:
+        raise _too_big(
+            label,
+            f"{n:,} rows x {len(names):,} columns",
+            None,
+        )
+    header = _header([str(c) for c in names], label, 1, required, optional)
+    frame = pd.DataFrame(
+        {h: cols[c].reset_index(drop=True) for h, c in zip(header, names, strict=False)}
+    )
+    frame["line"] = np.arange(2, n + 2, dtype=np.int64)
+    return Table.of_frame(frame, path=path, label=label, encoding="parquet", sha256=found.sha256)
 
 
 def _header(

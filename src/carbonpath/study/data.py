@@ -45,6 +45,8 @@ class StudyData:
     #: context.csv's series (None without the file) and its provenance (report only)
     context: pd.DataFrame | None = None
     context_file: dict[str, Any] | None = None
+    #: rows of the facilities named in [engine] facilities (None: no facility column)
+    facilities: pd.DataFrame | None = None
 
     # ---- views --------------------------------------------------------------
     @property

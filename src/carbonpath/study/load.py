@@ -22,12 +22,13 @@ from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
 from carbonpath.io.files import MB, locate_input, sha256_input
-from carbonpath.io.tables import Table, read_csv_table
+from carbonpath.io.tables import Table, read_csv_table, read_parquet_table
 from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
 from carbonpath.study.context_table import CONTEXT_OPTIONAL, CONTEXT_REQUIRED, read_context
 from carbonpath.study.corrections_table import read_corrections
 from carbonpath.study.data import StudyData
+from carbonpath.study.facilities import fold_facilities
 from carbonpath.study.panel_quality import assure_study, inventory_flags
 from carbonpath.study.settings import StudySettings, parse_study_settings
 from carbonpath.study.tables import Codes, LongSpec, read_long
@@ -74,6 +75,8 @@ class _Inputs:
             t = read_workbook_table(
                 p, sheet or role, label=name, required=required, optional=optional, **opened
             )
+        elif fname.lower().endswith((".parquet", ".pq")):
+            t = read_parquet_table(p, label=name, required=required, optional=optional, **opened)
         else:
             t = read_csv_table(
                 p,
@@ -135,11 +138,13 @@ def _regions(inputs: _Inputs) -> tuple[pd.DataFrame, bool]:
 
 
 def _key_columns(panel: bool, sector: bool, key: str) -> tuple[list[str], list[str]]:
-    """(required, optional) columns of a long table."""
+    """(required, optional) columns of a long table (energy and emissions: ``facility``)."""
     required = (
         ["year", "sector", key, "value", "unit"] if sector else ["year", key, "value", "unit"]
     )
     optional = [] if sector else ["sector"]
+    if key == "fuel":
+        optional = [*optional, "facility"]
     if panel:
         optional = ["region", *optional]
     return required, optional
@@ -350,10 +355,14 @@ def load_study(path: str | Path | None = None) -> StudyData:
     if source == "energy" and energy_t is not None:
         tables = [energy_t, *yearbook.get("energy", [])]
         energy = _read_long_all(tables, _energy_spec(_known_fuels(factor_set)), codes, years)
+    energy, kept = fold_facilities(energy, settings.engine)
     inventory = None
     if emissions_t is not None and source == "inventory":
         spec = LongSpec(key="fuel", what="emission source", known=None, dims=("mass",))
         inventory = read_long(emissions_t, spec, codes, years).rename(columns={"value": "co2_t"})
+        inventory, kept = fold_facilities(
+            inventory, settings.engine, value="co2_t", what="emissions"
+        )
     _check_variable_names(settings.variables, factor_set)
     variables = {**ECONOMY_VARIABLES, **settings.variables}
     economy = _read_long_all(
@@ -397,4 +406,5 @@ def load_study(path: str | Path | None = None) -> StudyData:
         inputs=inputs.records,
         context=context,
         context_file=context_file,
+        facilities=kept,
     )

@@ -20,6 +20,7 @@ from carbonpath.core.errors import StudyError, suggest
 from carbonpath.core.limits import DEFAULT_MAX_FILE_MB
 from carbonpath.core.settings import SettingsModel, parse
 from carbonpath.decomposition.settings import DecompositionSettings, parse_decomposition
+from carbonpath.engine.settings import EngineSettings, parse_engine
 from carbonpath.index.settings import IndexSettings, parse_index
 from carbonpath.io import yearbook
 from carbonpath.io.files import MB, max_input_bytes
@@ -74,6 +75,7 @@ SECTION_PARSERS: dict[str, Callable[[Any], Any]] = {
     "scenarios": parse_scenarios,
     "yearbook": yearbook.validate_config,
     "limits": parse_limits,
+    "engine": parse_engine,
 }
 
 
@@ -93,6 +95,7 @@ class StudySettings(CoreSettings):
     scenarios: ScenarioSettings
     yearbook: list[dict[str, Any]] = Field(default_factory=list)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     given: frozenset[str] = Field(default=frozenset(), exclude=True)
 
 

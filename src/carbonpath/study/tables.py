@@ -13,13 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from carbonpath.core.errors import InputError, StudyError, suggest
-from carbonpath.core.text import display_text, normalise_code
+from carbonpath.core.text import display_text, is_valid_code, normalise_code
 from carbonpath.core.units import ParsedUnit, parse_unit
 from carbonpath.io.tables import _NUMBER, _THOUSANDS, MISSING_TOKENS, Table
 
-__all__ = ["Codes", "frame_of", "read_long", "numbers", "years_of"]
+__all__ = ["Codes", "codes_of", "frame_of", "read_long", "numbers", "years_of"]
 
 _YEAR = r"\d{4}"
 _VALUE_FIX = (
@@ -37,7 +39,9 @@ class Codes:
 
 
 def frame_of(t: Table) -> pd.DataFrame:
-    """A table's cells as a frame of strings, with its 1-based ``line`` numbers."""
+    """A table's cells as a frame (strings; numbers from Parquet), with its ``line``."""
+    if t.frame is not None:
+        return t.frame.reset_index(drop=True)
     frame = pd.DataFrame(t.rows, columns=t.columns, dtype=object)
     if frame.empty:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in t.columns})
@@ -55,22 +59,52 @@ def _nfkc(col: pd.Series) -> pd.Series:
     return s.str.strip()
 
 
+def _typed(col: pd.Series) -> bool:
+    """A numeric column (from Parquet): its cells are numbers already, not text."""
+    return pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)
+
+
+def codes_of(col: pd.Series) -> pd.Series:
+    """Normalised codes (:func:`normalise_code`), computed once per distinct text."""
+    if col.empty:
+        return col.astype(object)
+    uniq = pd.unique(col)
+    return col.map(dict(zip(uniq, (normalise_code(u) for u in uniq), strict=True)))
+
+
+def _to_float(s: pd.Series, ok: pd.Series) -> np.ndarray:
+    """The cells of ``s`` where ``ok`` (checked number texts) as floats, NaN elsewhere.
+
+    Parsed by Arrow (correctly rounded, as ``float()``), not one Python call per cell.
+    """
+    text = pa.array(s.where(ok, None).astype(object), type=pa.string(), from_pandas=True)
+    return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+
+
 def years_of(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(year as Int64, mask of cells that are not a four-digit year)."""
+    if _typed(col):
+        v = pd.to_numeric(col, errors="coerce").astype(float)
+        ok = (v == np.round(v)) & (v >= 1000) & (v <= 9999)
+        ok = ok.fillna(False).astype(bool)
+        return v.where(ok).astype("Int64"), ~ok
     s = _nfkc(col).str.removesuffix("年")
     ok = s.str.fullmatch(_YEAR)
-    years = pd.to_numeric(s.where(ok), errors="coerce").astype("Int64")
+    years = pd.Series(_to_float(s, ok), index=s.index).astype("Int64")
     return years, ~ok
 
 
 def numbers(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float values with NaN for missing markers, mask of cells that are not numbers)."""
+    if _typed(col):  # a Parquet number: null is missing, an infinity is not a number
+        v = pd.to_numeric(col, errors="coerce").astype(float).reset_index(drop=True)
+        return v, pd.Series(np.isinf(v.to_numpy()), index=v.index)
     s = _nfkc(col).str.replace(" ", "", regex=False)
     missing = s.isin(MISSING_TOKENS)
     thousands = s.str.fullmatch(_THOUSANDS.pattern)
     s = s.where(~thousands, s.str.replace(",", "", regex=False))
     ok = s.str.fullmatch(_NUMBER.pattern) | missing
-    values = pd.to_numeric(s.where(ok & ~missing), errors="coerce").astype(float)
+    values = pd.Series(_to_float(s, ok & ~missing), index=s.index)
     return values, ~ok
 
 
@@ -137,7 +171,7 @@ def _check_codes(
     """Normalised region and sector columns (missing ones filled), with their checks."""
     n = len(frame)
     if codes.panel and "region" in frame:
-        region = frame["region"].map(normalise_code)
+        region = codes_of(frame["region"])
         bad = ~region.isin(codes.regions)
         errors.add(
             bad,
@@ -153,7 +187,7 @@ def _check_codes(
     else:
         region = pd.Series([codes.regions[0]] * n, dtype=object)
     if "sector" in frame:
-        sector = frame["sector"].map(normalise_code)
+        sector = codes_of(frame["sector"])
     else:
         sector = pd.Series([""] * n, dtype=object)
     allowed = set(codes.sectors)
@@ -258,6 +292,61 @@ def _check_units(
     return factor, canonical, dimension
 
 
+def _check_facility(frame: pd.DataFrame, t: Table, errors: _FirstError) -> pd.Series | None:
+    """The normalised ``facility`` column (None when the table has none): a code each."""
+    if "facility" not in frame:
+        return None
+    facility = codes_of(frame["facility"].astype(str))
+    uniq = pd.unique(facility)
+    bad_codes = [u for u in uniq if not is_valid_code(u)]
+    fix = "give every row the code of its facility (letters, digits, _ . + -)"
+    errors.add(
+        facility.isin(bad_codes),
+        _where(frame, t.label, "facility", fix)(
+            lambda i: (
+                "facility is empty"
+                if not facility.iat[i]
+                else f"facility code '{display_text(facility.iat[i])}' is not a code"
+            )
+        ),
+    )
+    return facility
+
+
+def _check_duplicates(
+    frame: pd.DataFrame,
+    t: Table,
+    spec: LongSpec,
+    codes: Codes,
+    key: tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series | None],
+    errors: _FirstError,
+) -> None:
+    """One row per [region,] year, sector, [facility,] key: a repeat names the first."""
+    region, year, sector, name, facility = key
+    cols = {"r": region, "y": year, "s": sector, "k": name}
+    if facility is not None:
+        cols["f"] = facility
+    keys = pd.DataFrame(cols)
+    dup = keys.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    by = list(cols.values())
+    first_line = frame["line"].groupby(by, sort=False).transform("first")
+
+    def duplicate(i: int) -> StudyError:
+        where = f"region {region.iat[i]}, " if codes.panel else ""
+        at = f", facility {facility.iat[i]}" if facility is not None else ""
+        return StudyError(
+            f"duplicate row for {where}year {year.iat[i]}, sector {sector.iat[i]}{at}, "
+            f"{spec.what} {name.iat[i]} (also on row {first_line.iat[i]})",
+            file=t.label,
+            row=int(frame["line"].iat[i]),
+            fix=f"keep one row per year, sector{', facility' if at else ''} and {spec.what}",
+        )
+
+    errors.add(dup, duplicate)
+
+
 def read_long(t: Table, spec: LongSpec, codes: Codes, years: tuple[int, int]) -> pd.DataFrame:
     """Read a long table into canonical floats (see the module docstring).
 
@@ -290,21 +379,8 @@ def read_long(t: Table, spec: LongSpec, codes: Codes, years: tuple[int, int]) ->
             lambda i: f"value '{frame['value'].iat[i]}' is not a number"
         ),
     )
-    keys = pd.DataFrame({"r": region, "y": year, "s": sector, "k": name})
-    dup = keys.duplicated(keep="first").to_numpy()
-    first_line = frame["line"].groupby([region, year, sector, name], sort=False).transform("first")
-
-    def duplicate(i: int) -> StudyError:
-        where = f"region {region.iat[i]}, " if codes.panel else ""
-        return StudyError(
-            f"duplicate row for {where}year {year.iat[i]}, sector {sector.iat[i]}, "
-            f"{spec.what} {name.iat[i]} (also on row {first_line.iat[i]})",
-            file=t.label,
-            row=int(frame["line"].iat[i]),
-            fix=f"keep one row per year, sector and {spec.what}",
-        )
-
-    errors.add(dup, duplicate)
+    facility = _check_facility(frame, t, errors)
+    _check_duplicates(frame, t, spec, codes, (region, year, sector, name, facility), errors)
     errors.raise_first()
     out = pd.DataFrame(
         {
@@ -319,6 +395,8 @@ def read_long(t: Table, spec: LongSpec, codes: Codes, years: tuple[int, int]) ->
             "line": frame["line"].astype(int),
         }
     )
+    if facility is not None:
+        out.insert(2, "facility", facility.astype(str))
     if codes.panel:
         out.insert(0, "region", region.astype(str))
     return out.reset_index(drop=True)

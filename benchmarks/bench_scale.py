@@ -1,0 +1,265 @@
+"""Scale benchmarks (issue 18), each figure and ratio measured in the same run.
+
+1. ``facility``: a facility inventory of 400,000 enterprises x 20 fuels x 10 years
+   (80 M rows; 31 regions, 40 sectors) written as Parquet by DuckDB in a temporary
+   folder, then the engine's aggregation (activity x factor with the variance sums, by
+   region, year, sector, fuel) on DuckDB out of core from the file, in a child process
+   (wall time and the child's peak resident memory), then the ``sums`` Monte Carlo of
+   the resulting cells (10,000 draws; year and region x year totals);
+2. ``national``: the Monte Carlo of the national case (31 x 40 x 20 x 30 = 744,000
+   cells, 1,000 draws): the ``cells`` method against the ``sums`` method;
+3. ``growth``: the resolver's series for every sector (what the STIRPAT panel reads),
+   200 against 2,000 sectors.
+
+Run from the repository root::
+
+    PYTHONPATH=src python benchmarks/bench_scale.py [facility] [national] [growth]
+        [--enterprises N] [--memory-limit 4GB] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+REGIONS, SECTORS, FUELS, YEARS = 31, 40, 20, 10
+
+
+def _units_factors() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Units (t only) and 20 synthetic fuels with CO2 factors 1.0 .. 2.9 t/t."""
+    units = pd.DataFrame({"unit": ["t"], "factor": [1.0], "dimension": ["mass"]})
+    factors = pd.DataFrame(
+        {
+            "fuel": [f"fuel{i:02d}" for i in range(FUELS)],
+            "dimension": "mass",
+            "co2_per_unit": [1.0 + 0.1 * i for i in range(FUELS)],
+        }
+    )
+    return units, factors
+
+
+def write_inventory(path: Path, enterprises: int) -> float:
+    """Write the facility Parquet file with DuckDB; returns the seconds it took."""
+    import duckdb
+
+    t0 = time.perf_counter()
+    con = duckdb.connect(config={"memory_limit": "4GB", "preserve_insertion_order": False})
+    rel = con.sql(
+        f"""
+        SELECT 'R' || lpad(CAST(e % {REGIONS} AS VARCHAR), 2, '0') AS region,
+               CAST(2011 + y AS INTEGER) AS year,
+               'S' || lpad(CAST((e // {REGIONS}) % {SECTORS} AS VARCHAR), 2, '0') AS sector,
+               'F' || lpad(CAST(e AS VARCHAR), 6, '0') AS facility,
+               'fuel' || lpad(CAST(f AS VARCHAR), 2, '0') AS fuel,
+               1.0 + (hash(e, f, y) % 100000) / 1000.0 AS value,
+               't' AS unit
+        FROM range({enterprises}) r(e), range({FUELS}) g(f), range({YEARS}) h(y)
+        """
+    )
+    rel.write_parquet(str(path), compression="zstd")
+    con.close()
+    return time.perf_counter() - t0
+
+
+def _child_aggregate(path: str, memory_limit: str, out: str) -> None:
+    """In the child: aggregate the file on DuckDB, save the cells, print the timings."""
+    from carbonpath.engine.aggregate import aggregate
+    from carbonpath.engine.settings import EngineSettings
+
+    units, factors = _units_factors()
+    t0 = time.perf_counter()
+    cells = aggregate(
+        Path(path), units, factors, EngineSettings(kind="duckdb", memory_limit=memory_limit)
+    )
+    dt = time.perf_counter() - t0
+    cells.to_parquet(out, index=False)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(
+        "RESULT",
+        json.dumps(
+            {"seconds": dt, "cells": len(cells), "rows": int(cells["n"].sum()), "rss_gib": rss}
+        ),
+    )
+
+
+def bench_facility(enterprises: int, memory_limit: str, keep: Path | None) -> None:
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="carbonpath-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(folder).free / 2**30
+    print(f"facility inventory in {folder} ({free:.0f} GiB free)")
+    if free < 8:
+        print("  skipped: needs 8 GiB free")
+        return
+    path = folder / "energy.parquet"
+    try:
+        if not path.exists():
+            gen = write_inventory(path, enterprises)
+            print(
+                f"  wrote {enterprises * FUELS * YEARS:,} rows with DuckDB in {gen:.1f} s, "
+                f"{path.stat().st_size / 2**20:.0f} MiB"
+            )
+        cells_path = folder / "cells.parquet"
+        code = (
+            "import sys; sys.path.insert(0, {!r}); sys.path.insert(0, {!r}); import bench_scale; "
+            "bench_scale._child_aggregate({!r}, {!r}, {!r})"
+        ).format(str(HERE.parent / "src"), str(HERE), str(path), memory_limit, str(cells_path))
+        t0 = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        wall = time.perf_counter() - t0
+        if run.returncode:
+            raise SystemExit(run.stderr[-2000:])
+        res = json.loads([x for x in run.stdout.splitlines() if x.startswith("RESULT ")][-1][7:])
+        print(
+            f"  DuckDB aggregation from Parquet (memory_limit {memory_limit}): {res['seconds']:.1f} s "
+            f"({wall:.1f} s with start-up), {res['rows']:,} rows -> {res['cells']:,} cells, "
+            f"peak RSS {res['rss_gib']:.2f} GiB; {res['seconds'] / res['rows'] * 1e9:.0f} ns/row"
+        )
+        _mc_of_cells(pd.read_parquet(cells_path), draws=10_000)
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _groupings(cells: pd.DataFrame, unc):
+    years = sorted(cells["year"].unique())
+    regions = sorted(cells["region"].unique())
+    y = cells["year"].map({v: i for i, v in enumerate(years)}).to_numpy(dtype=np.intp)
+    r = cells["region"].map({v: i for i, v in enumerate(regions)}).to_numpy(dtype=np.intp)
+    return [
+        unc.Grouping("region_year", r * len(years) + y, list(range(len(regions) * len(years)))),
+        unc.Grouping("year", y, years),
+    ]
+
+
+def _mc_of_cells(cells: pd.DataFrame, draws: int) -> None:
+    from carbonpath.accounting import uncertainty as unc
+    from carbonpath.accounting.uncertainty_sums import monte_carlo_sums
+
+    fu = {f"fuel{i:02d}": 0.05 for i in range(FUELS)}
+    scale = np.sqrt(cells["co2_sq"].to_numpy()) / cells["co2_t"].to_numpy()
+    t0 = time.perf_counter()
+    monte_carlo_sums(cells, 0.05 * scale, fu, _groupings(cells, unc), draws=draws, seed=1)
+    print(
+        f"  sums Monte Carlo of the {len(cells):,} cells, {draws:,} draws: {time.perf_counter() - t0:.2f} s"
+    )
+
+
+def national_cells(seed: int = 2) -> tuple[pd.DataFrame, np.ndarray, int, int]:
+    """744,000 CO2 cells (31 regions x 40 sectors x 20 fuels x 30 years), their region
+    index, the number of regions and of years."""
+    regions, sectors, fuels, years = 31, 40, 20, 30
+    rng = np.random.default_rng(seed)
+    n = regions * sectors * fuels * years
+    k = np.arange(n)
+    fuel_names = np.array([f"fuel{i:02d}" for i in range(fuels)], dtype=object)
+    cells = pd.DataFrame(
+        {
+            "year": 1991 + k % years,
+            "sector": (k // years // fuels).astype(str),
+            "fuel": fuel_names[(k // years) % fuels],
+            "co2_t": rng.lognormal(8.0, 1.5, n),
+        }
+    )
+    region = (k // years // fuels) // sectors
+    return cells, region.astype(np.intp), regions, years
+
+
+def bench_national(draws: int = 1000) -> None:
+    from carbonpath.accounting import uncertainty as unc
+    from carbonpath.accounting.uncertainty_sums import monte_carlo_sums
+
+    cells, region, n_r, n_y = national_cells()
+    yr = (cells["year"] - 1991).to_numpy(dtype=np.intp)
+    fu = {f"fuel{i:02d}": 0.02 + 0.005 * i for i in range(FUELS)}
+    groupings = [
+        unc.Grouping("region_year", region * n_y + yr, list(range(n_r * n_y))),
+        unc.Grouping("year", yr, list(range(1991, 1991 + n_y))),
+    ]
+    t0 = time.perf_counter()
+    s = monte_carlo_sums(cells, 0.05, fu, groupings, draws=draws, seed=3)
+    t_sums = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    c = unc.monte_carlo(cells, 0.05, fu, groupings, draws=draws, seed=3)
+    t_cells = time.perf_counter() - t0
+    sd = [g.groups["year"].std(axis=0).mean() for g in (s, c)]
+    print(
+        f"national Monte Carlo, {len(cells):,} cells x {draws:,} draws: sums {t_sums:.2f} s, "
+        f"cells {t_cells:.2f} s (x{t_cells / t_sums:.1f}); mean sd of the year totals "
+        f"{sd[0]:.4g} (sums) vs {sd[1]:.4g} (cells)"
+    )
+
+
+def _resolver_study(n: int):
+    from carbonpath.study.resolver import Resolver
+
+    sectors = pd.DataFrame(
+        {
+            "code": [f"S{i:04d}" for i in range(n)],
+            "name": "s",
+            "group": "g",
+            "name_zh": "",
+            "role": "member",
+        }
+    )
+    years = list(range(2001, 2021))
+    idx = pd.MultiIndex.from_product(
+        [years, sectors["code"], ["output_value", "employment"]],
+        names=["year", "sector", "variable"],
+    ).to_frame(index=False)
+    idx["value"] = np.random.default_rng(1).uniform(1, 2, len(idx))
+    idx["unit"] = np.where(idx["variable"] == "output_value", "yuan", "person")
+    idx["region"] = ""
+    return Resolver(idx, None, sectors), list(sectors["code"])
+
+
+def bench_growth() -> None:
+    times = {}
+    for n in (200, 2000):
+        t0 = time.perf_counter()
+        res, codes = _resolver_study(n)
+        for code in codes:
+            res("output_value", code)
+            res("employment", code)
+        res("output_value", "modern")
+        times[n] = time.perf_counter() - t0
+    print(
+        f"resolver, every sector's series: 200 sectors {times[200]:.2f} s, 2,000 sectors "
+        f"{times[2000]:.2f} s (x{times[2000] / times[200]:.1f} for 10x the sectors)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", default=["national", "growth", "facility"])
+    parser.add_argument("--enterprises", type=int, default=400_000)
+    parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument("--keep", type=Path, default=None)
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    if "national" in args.parts:
+        bench_national()
+    if "growth" in args.parts:
+        bench_growth()
+    if "facility" in args.parts:
+        bench_facility(args.enterprises, args.memory_limit, args.keep)
+
+
+if __name__ == "__main__":
+    main()
