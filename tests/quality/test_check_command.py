@@ -32,7 +32,8 @@ def test_builtin_study_ranked_with_counts_and_preflight() -> None:
         "2 error(s) (0 not corrected), 5 warning(s), 2 correction(s), 4 filled value(s)"
     )
     assert lines[-1] == (
-        "pre-flight: emissions, index, stirpat, decomposition, targets, scenarios run with "
+        "pre-flight: emissions, index, stirpat, decomposition, decoupling, targets, scenarios "
+        "run with "
         "these settings"
     )
 

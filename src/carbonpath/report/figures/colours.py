@@ -10,7 +10,8 @@
   scenarios' order), never by name or size, so that the same study order gives the
   same colours in every figure and every study.
 - Fuels have a fixed colour each (:data:`FUEL_COLOURS`), chosen so that the fuels of
-  each factor set and of a CEADs inventory (17 fuels and cement process) all differ;
+  each factor set and of a CEADs inventory (17 fuels and cement process) all differ
+  (three IPCC coal kinds take colours outside FILL for that);
   equivalent names (``coal``/``raw_coal``, ``diesel``/``diesel_oil``) share one.
   A fuel not in the map takes the first colour no fuel of the figure uses.
 """
@@ -88,9 +89,11 @@ FUEL_COLOURS: dict[str, str] = {
     "process": "#999999",
     "anthracite": "#6699CC",
     "coking_coal": "#AA4466",
-    "other_bituminous_coal": "#44AA99",
-    "sub_bituminous_coal": "#999933",
-    "lignite": "#AA4499",
+    # coal kinds only the IPCC set lists: colours outside FILL, so that they differ
+    # from the CEADs coal products the same set also carries
+    "other_bituminous_coal": "#2F4F4F",  # dark slate
+    "sub_bituminous_coal": "#9467BD",  # purple
+    "lignite": "#C49C94",  # light brown
     "jet_kerosene": "#DDCC77",
     "electricity": "#6699CC",
     "heat": "#AA4466",
