@@ -29,6 +29,70 @@ def _num(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
+def _series_of(frames: dict[str, pd.DataFrame], sector: str, var: str, file: str, line: Any) -> str:
+    """Which frame ("variable" or "fuel") holds the series a correction names."""
+    hits = [k for k, f in frames.items() if ((f["sector"] == sector) & (f[k] == var)).any()]
+    if not hits:
+        raise StudyError(
+            f"there is no {var} data for sector {sector} to correct",
+            file=file,
+            row=line,
+            column="variable",
+            fix="check the sector code and the variable or fuel name",
+        )
+    return "variable" if "variable" in hits else "fuel"
+
+
+def _factor(c: dict[str, Any], template: pd.Series, var: str, sector: str) -> float:
+    """The factor onto the canonical unit of the correction's unit (default: the row's)."""
+    file, line = c.get("file") or "corrections.csv", c.get("line")
+    unit_text = str(c.get("unit") or "") or str(template.get("source_unit", "") or "")
+    try:
+        parsed = parse_unit(unit_text or str(template.get("unit", "")))
+    except InputError as exc:
+        raise StudyError(exc.message, file=file, row=line, column="unit", fix=exc.fix) from exc
+    dim = template.get("dimension", "")
+    if dim and parsed.dimension != dim:
+        raise StudyError(
+            f"unit '{unit_text}' is a {parsed.dimension}, but {var} of sector {sector} "
+            f"is given as {dim}",
+            file=file,
+            row=line,
+            column="unit",
+            fix=f"give the corrected value in a {dim} unit, or leave unit empty",
+        )
+    return float(parsed.factor)
+
+
+def _put(
+    f: pd.DataFrame, at: pd.DataFrame, template: pd.Series, year: int, new: float
+) -> tuple[pd.DataFrame, float | None]:
+    """Write the corrected value into its row, or add the row; (frame, old value)."""
+    if len(at):
+        idx = at.index[0]
+        old = _num(f.at[idx, "value"])
+        f.at[idx, "value"] = new
+        f.at[idx, "corrected"] = True
+        return f, old
+    row = template.to_dict()
+    row.update({"year": year, "value": new, "corrected": True, "line": 0})
+    if "filled" in row:
+        row["filled"] = False
+    return pd.concat([f, pd.DataFrame([row], columns=f.columns)], ignore_index=True), None
+
+
+def _resolve(flags: list[dict[str, Any]], year: int, sector: str, var: str) -> None:
+    """Mark the value checks raised on the corrected cell as resolved."""
+    for fl in flags:
+        if (
+            fl.get("check") in VALUE_CHECKS
+            and fl.get("year") == year
+            and fl.get("sector") == sector
+            and fl.get("variable") == var
+        ):
+            fl["resolved"] = True
+
+
 def apply_corrections(
     energy: pd.DataFrame,
     economy: pd.DataFrame,
@@ -47,73 +111,28 @@ def apply_corrections(
         if "corrected" not in f.columns:
             f["corrected"] = False
     applied: list[dict[str, Any]] = []
-    if corrections is None or corrections.empty:
-        return frames["fuel"], frames["variable"], applied
     seen: dict[tuple, int] = {}
-    for c in corrections.to_dict("records"):
+    records = [] if corrections is None else corrections.to_dict("records")
+    for c in records:
         file, line = c.get("file") or "corrections.csv", c.get("line")
         year, sector, var = int(c["year"]), str(c["sector"]), str(c["variable"]).lower()
-        cell = (year, sector, var)
-        if cell in seen:
+        if (year, sector, var) in seen:
             raise StudyError(
-                f"corrects {var} of sector {sector} in {year} again (also on row {seen[cell]})",
+                f"corrects {var} of sector {sector} in {year} again "
+                f"(also on row {seen[(year, sector, var)]})",
                 file=file,
                 row=line,
                 fix="keep one correction per value",
             )
-        seen[cell] = line
-        hits = [k for k, f in frames.items() if ((f["sector"] == sector) & (f[k] == var)).any()]
-        if not hits:
-            raise StudyError(
-                f"there is no {var} data for sector {sector} to correct",
-                file=file,
-                row=line,
-                column="variable",
-                fix="check the sector code and the variable or fuel name",
-            )
-        key = "variable" if "variable" in hits else "fuel"
+        seen[(year, sector, var)] = line
+        key = _series_of(frames, sector, var, file, line)
         f = frames[key]
         series = f.loc[(f["sector"] == sector) & (f[key] == var)]
         at = series.loc[series["year"] == year]
         template = at.iloc[0] if len(at) else series.iloc[0]
-        unit_text = str(c.get("unit") or "") or str(template.get("source_unit", "") or "")
-        try:
-            parsed = parse_unit(unit_text or str(template.get("unit", "")))
-        except InputError as exc:
-            raise StudyError(exc.message, file=file, row=line, column="unit", fix=exc.fix) from exc
-        dim = template.get("dimension", "")
-        if dim and parsed.dimension != dim:
-            raise StudyError(
-                f"unit '{unit_text}' is a {parsed.dimension}, but {var} of sector {sector} "
-                f"is given as {dim}",
-                file=file,
-                row=line,
-                column="unit",
-                fix=f"give the corrected value in a {dim} unit, or leave unit empty",
-            )
-        new = float(c["value"]) * parsed.factor
-        if len(at):
-            idx = at.index[0]
-            old = _num(f.at[idx, "value"])
-            f.at[idx, "value"] = new
-            f.at[idx, "corrected"] = True
-        else:
-            old = None
-            row = template.to_dict()
-            row.update({"year": year, "value": new, "corrected": True, "line": 0})
-            if "filled" in row:
-                row["filled"] = False
-            frames[key] = f = pd.concat(
-                [f, pd.DataFrame([row], columns=f.columns)], ignore_index=True
-            )
-        for fl in flags:
-            if (
-                fl.get("check") in VALUE_CHECKS
-                and fl.get("year") == year
-                and fl.get("sector") == sector
-                and fl.get("variable") == var
-            ):
-                fl["resolved"] = True
+        new = float(c["value"]) * _factor(c, template, var, sector)
+        frames[key], old = _put(f, at, template, year, new)
+        _resolve(flags, year, sector, var)
         applied.append(
             {
                 "year": year,
@@ -127,6 +146,8 @@ def apply_corrections(
                 "line": line,
             }
         )
+    if not records:
+        return frames["fuel"], frames["variable"], applied
     for k, f in frames.items():
         f["corrected"] = f["corrected"].astype(bool)
         frames[k] = f.astype({"year": int, "value": float})
