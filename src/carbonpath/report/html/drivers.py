@@ -146,6 +146,36 @@ def _model_tables(sp: dict[str, Any], lang: str) -> list[Table | None]:
     return out
 
 
+def k_sensitivity_table(sp: dict[str, Any], lang: str) -> Table | None:
+    """B of every regressor under each k rule side by side, sign changes flagged; each
+    symbol named in words next to it."""
+    ridge = sp.get("ridge") if isinstance(sp.get("ridge"), dict) else {}
+    rows = [dict(r) for r in ridge.get("k_sensitivity") or [] if isinstance(r, dict)]
+    for r in rows:
+        inner = str(r.get("label") or "").removeprefix("ln").strip()
+        if inner.startswith("(") and inner.endswith(")"):
+            inner = inner[1:-1]
+        if inner:
+            r["label"] = text("word.ln_of", lang, words=term_words(inner, lang))
+    cols = ["term", "label", "b_trace", "b_hkb", "b_lw", "b_gcv", "sign_change"]
+    return records_table(
+        rows,
+        text("caption.k_sensitivity", lang),
+        [c for c in cols if any(c in r for r in rows)],
+        note=text("note.k_sensitivity", lang),
+        decimals=dict.fromkeys(cols[2:6], 3),
+        lang=lang,
+        keys="k_sensitivity",
+    )
+
+
+def _identity_warning(sp: dict[str, Any]) -> list[str]:
+    """The identity check's statement when the regressors multiply to the response."""
+    ident = sp.get("identity") if isinstance(sp.get("identity"), dict) else {}
+    msg = ident.get("message") if ident.get("holds") else None
+    return [str(msg)] if msg else []
+
+
 def variables_table(d: dict[str, Any], lang: str) -> Table | None:
     """Every variable of the model: its symbol and what it measures, in words."""
     spec = (d.get("stirpat") or {}).get("specification") or {}
@@ -171,6 +201,11 @@ def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
         return sec
     sec.intro.append(text("intro.stirpat", lang))
     sec.warnings = [str(w) for w in sp.get("warnings") or []]
+    sec.warnings += [w for w in _identity_warning(sp) if w not in sec.warnings]
+    ridge = sp.get("ridge") if isinstance(sp.get("ridge"), dict) else {}
+    sec.warnings += [
+        str(n) for n in ridge.get("k_sensitivity_notes") or [] if n not in sec.warnings
+    ]
     add_tables(sec.tables, variables_table(d, lang))
     for test, rows in unit_root_tables(_unit_root_records(sp), lang).items():
         add_tables(
@@ -186,6 +221,7 @@ def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     co_rows = co if isinstance(co, list) else ([co] if isinstance(co, dict) and co else [])
     add_tables(sec.tables, records_table(co_rows, text("caption.cointegration", lang), lang=lang))
     add_tables(sec.tables, *_model_tables(sp, lang))
+    add_tables(sec.tables, k_sensitivity_table(sp, lang))
     panel = sp.get("panel")
     if isinstance(panel, dict):
         add_tables(
