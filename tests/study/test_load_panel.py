@@ -172,7 +172,8 @@ def test_missing_sectors_csv_when_tables_name_sectors(tmp_path):
 
 class TestResolver:
     @pytest.fixture(scope="class")
-    def resolver(self, panel):
+    @classmethod
+    def resolver(cls, panel):
         from carbonpath.study.resolver import Resolver
 
         return Resolver(panel.economy, panel.energy, panel.sectors, regions=panel.regions)

@@ -62,7 +62,11 @@ def region_totals(df: pd.DataFrame, key: str, sectors: pd.DataFrame | None) -> p
         if sectors is not None and not sectors.empty
         else {}
     )
-    d = d.assign(_role=d["sector"].astype(str).map(roles).fillna("member"))
+    codes = d["sector"].astype(str)
+    role = pd.Series("member", index=d.index, dtype=object)
+    known = codes.isin(list(roles))
+    role[known] = codes[known].map(roles).astype(object)
+    d = d.assign(_role=role)
     by = d.groupby(["_var", "year", "_role", "sector"], sort=True)["value"].sum()
     per_role = by.groupby(level=["_var", "year", "_role"]).sum().unstack("_role")
     total = per_role.max(axis=1)
