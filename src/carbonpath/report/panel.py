@@ -92,3 +92,37 @@ def whole_rows(rows: list[dict[str, Any]], keys: Any) -> list[dict[str, Any]]:
     if whole or len(cols) != 1 or any(str(r.get(cols[0])) == "total" for r in rows):
         return whole
     return rows
+
+
+def _summed(rows: list[dict[str, Any]], keys: tuple[str, ...], years: set[int]) -> list[dict]:
+    """``co2_t`` summed over regions per ``keys`` in the complete ``years``."""
+    sums: dict[tuple[Any, ...], float] = {}
+    for r in rows:
+        v = _finite(r.get("co2_t"))
+        if v is None or r.get("year") is None or int(r["year"]) not in years:
+            continue
+        k = tuple(int(r[c]) if c == "year" else r.get(c) for c in keys)
+        sums[k] = sums.get(k, 0.0) + v
+    return [{**dict(zip(keys, k, strict=True)), "co2_t": v} for k, v in sums.items()]
+
+
+def sum_view(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with the emissions of a panel replaced by their sum over regions, in the
+    years in which every region has data (the one-region figures then draw the sum, not
+    every region's bars on top of each other).  Uncertainty stays per region (left out).
+    """
+    em = _part(d, "emissions")
+    years = set(co2_by_year(d))
+    sums = [
+        r
+        for r in _rows(em.get("sum_of_regions"))
+        if r.get("year") is not None and int(r["year"]) in years
+    ]
+    view = {
+        "total": [{"year": y, "co2_t": v} for y, v in co2_by_year(d).items()],
+        "by_sector": _summed(_rows(em.get("by_sector")), ("year", "sector"), years),
+        "by_fuel": _summed(_rows(em.get("by_fuel")), ("year", "sector", "fuel"), years),
+        "intensity": sums,
+        "settings": em.get("settings"),
+    }
+    return {**d, "emissions": view}
