@@ -68,6 +68,11 @@ class Results:
         return self.sections.get("decomposition")
 
     @property
+    def decoupling(self) -> Any:
+        """Tapio decoupling (``DecouplingResults``: ``states``, ``effort``) or None."""
+        return self.sections.get("decoupling")
+
+    @property
     def targets(self) -> Any:
         return self.sections.get("targets")
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from carbonpath.report.html.format import finite, fmt_mass, fmt_pct, fmt_sig
 from carbonpath.report.i18n import text
+from carbonpath.report.panel import co2_by_year, is_panel
 from carbonpath.report.words import driver_words, scenario_name, scope_words
 
 __all__ = ["Statement", "check", "observed_series", "peak_statements"]
@@ -52,7 +53,9 @@ def observed_series(d: dict[str, Any], scope: str | None) -> dict[int, float]:
     """Observed CO2 by year of ``scope`` (emissions.total for the studied industries)."""
     em = _part(d, "emissions")
     if scope in (None, "", "modern"):
-        rows = _rows(em.get("total"))
+        return co2_by_year(d)
+    if is_panel(d):
+        return {}  # a scope's observed series is per region: no one series to compare
     else:
         rows = [r for r in _rows(em.get("intensity")) if str(r.get("scope")) == scope]
     out = {}

@@ -14,6 +14,7 @@ from typing import Any
 from carbonpath.core.text import display_text
 from carbonpath.report.html.format import fmt_num, fmt_pct, fmt_sig, setting_text
 from carbonpath.report.i18n import text
+from carbonpath.report.panel import co2_by_year, incomplete_years, is_panel, region_codes
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -34,9 +35,21 @@ def yearly_totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"year": y, "co2_t": v} for y, v in sorted(by_year.items())]
 
 
+def panel_note(d: dict[str, Any], y0: int, y1: int, lang: str, kind: str) -> str:
+    """In a panel: over how many regions the CO2 is summed and the years in which the
+    sum is incomplete (left out); '' in a one-region study."""
+    if not is_panel(d):
+        return ""
+    gaps = incomplete_years(d)
+    note = text(f"{kind}.panel_sum", lang, n=len(region_codes(d)), y0=y0, y1=y1)
+    if gaps:
+        note += text(f"{kind}.panel_gaps", lang, years=", ".join(str(y) for y in gaps))
+    return note
+
+
 def _emission_lines(d: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     em = d.get("emissions")
-    tot = yearly_totals(em.get("total") or []) if em else []
+    tot = [{"year": y, "co2_t": v} for y, v in co2_by_year(d).items()] if em else []
     if not tot:
         return []
     a, b = tot[0], tot[-1]
@@ -52,7 +65,8 @@ def _emission_lines(d: dict[str, Any], lang: str) -> list[tuple[str, str]]:
                 v1=f"{_fmt(b['co2_t'], 0)} t",
                 y1=b["year"],
             )
-            + (f" ({pct})" if a["co2_t"] else ""),
+            + (f" ({pct})" if a["co2_t"] else "")
+            + panel_note(d, a["year"], b["year"], lang, "sum"),
         )
     ]
     settings = em.get("settings", {})

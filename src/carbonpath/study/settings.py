@@ -136,4 +136,21 @@ def parse_study_settings(raw: Mapping[str, Any], study_dir: Path) -> StudySettin
     check_against(sections["scenarios"], list(core.years), tuple(sections["stirpat"].regressors))
     values = {name: getattr(core, name) for name in CORE_KEYS}
     given = frozenset(k for k in raw if k in SECTION_PARSERS)
+    if (study_dir / core.files.regions.partition("#")[0]).is_file():
+        sections.update(panel_unit_defaults(sections))
     return StudySettings.model_construct(**values, **sections, given=given)
+
+
+def panel_unit_defaults(sections: Mapping[str, Any]) -> dict[str, Any]:
+    """The unit of observation a panel study (regions.csv) uses when study.toml names
+    none, written into the settings so that results.json says what was used: "region"
+    for ``[index]`` (unless ``panel = true``), ``[stirpat]`` and ``[decomposition]``."""
+    out: dict[str, Any] = {}
+    idx, sp, dec = (sections.get(k) for k in ("index", "stirpat", "decomposition"))
+    if idx is not None and "unit" not in idx.model_fields_set and not idx.panel:
+        out["index"] = idx.model_copy(update={"unit": "region"})
+    if sp is not None and "unit" not in sp.model_fields_set:
+        out["stirpat"] = sp.model_copy(update={"unit": "region"})
+    if dec is not None and getattr(dec, "unit", None) is None:
+        out["decomposition"] = dec.model_copy(update={"unit": "region"})
+    return out

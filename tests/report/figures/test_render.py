@@ -33,6 +33,7 @@ ALL = [
     "ridge_r2",
     "predicted_actual",
     "lmdi_waterfall",
+    "decoupling",
     "scenario_fan",
 ]
 REPO = Path(__file__).resolve().parents[3]

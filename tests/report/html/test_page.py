@@ -41,7 +41,7 @@ def test_user_text_is_display_safe(report: dict[str, Any]) -> None:
 def test_self_contained(report: dict[str, Any]) -> None:
     tags = report["parser"].tags
     imgs = [a for t, a in tags if t == "img"]
-    assert len(imgs) == 17
+    assert len(imgs) == 18  # 17 + the decoupling figure
     assert all((a.get("src") or "").startswith("data:image/svg+xml;base64,") for a in imgs)
     assert all(a.get("alt") for a in imgs)
     for t, a in tags:
@@ -86,4 +86,4 @@ def test_no_analyses_do_not_crash(tmp_path: Path) -> None:
 def test_full_study_has_no_skip_notes(tmp_path: Path) -> None:
     text = report_html.write_html(results_for("full"), tmp_path).read_text(encoding="utf-8")
     assert 'class="skipped"' not in text
-    assert text.count("<img") == 17
+    assert text.count("<img") == 18  # 17 + the decoupling figure

@@ -15,6 +15,7 @@ look into the results.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from carbonpath.report.figures.canvas import (
@@ -38,6 +39,7 @@ from carbonpath.report.figures.context import (
 )
 from carbonpath.report.figures.uncertainty import draw_uncertainty, uncertainty_series
 from carbonpath.report.figures.words import has_text
+from carbonpath.report.panel import is_panel, region_codes, sum_view
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -298,7 +300,29 @@ def _draw_fuels(ctx: Context) -> Figure:
 
 
 def specs(ctx: Context) -> list[FigureSpec]:
-    """The emission section's figures, drawable or skipped with the reason."""
+    """The emission section's figures, drawable or skipped with the reason; in a panel
+    drawn from the sum of regions (:func:`carbonpath.report.panel.sum_view`)."""
+    if not is_panel(ctx.d):
+        return _specs(ctx)
+    whole = replace(ctx, d=sum_view(ctx.d))
+    note = ctx.t("fig.note.panel_sum", n=len(region_codes(ctx.d)))
+    out = []
+    for s in _specs(whole):
+        if s.name == "uncertainty_bands":
+            s = replace(s, draw=None, skip=ctx.t("fig.skip.panel_uncertainty"))
+        elif s.draw is not None:
+            s = replace(s, draw=_drawn_on(s.draw, whole))
+        out.append(replace(s, caption=f"{s.caption} {note}"))
+    return out
+
+
+def _drawn_on(draw: Any, whole: Context) -> Any:
+    """``draw`` called on the sum-of-regions context whatever context it is given."""
+    return lambda _ctx: draw(whole)
+
+
+def _specs(ctx: Context) -> list[FigureSpec]:
+    """The emission section's figures of ``ctx``."""
     d = ctx.d
     unc = uncertainty_series(d)
     return [

@@ -24,6 +24,7 @@ from carbonpath.report.figures.context import (
     spec,
 )
 from carbonpath.report.figures.words import has_text
+from carbonpath.report.panel import whole_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -48,28 +49,31 @@ def _chain(periods: list[Period], start: int, end: int) -> list[Period] | None:
 
 
 def _effect_sums(use: list[dict[str, Any]]) -> dict[str, float]:
-    """Additive effects summed per effect: the ``total`` rows if any, else every sector."""
-    has_total = any(str(r.get("sector")) == "total" for r in use)
+    """Additive effects summed per effect (the rows of the whole study only)."""
     sums: dict[str, float] = {}
     for r in use:
-        if (str(r.get("sector")) == "total") == has_total:
-            sums[str(r["effect"])] = sums.get(str(r["effect"]), 0.0) + float(r["additive"])
+        sums[str(r["effect"])] = sums.get(str(r["effect"]), 0.0) + float(r["additive"])
     return sums
 
 
 def _end_levels(dec: dict[str, Any], start: int, end: int) -> tuple[float | None, float | None]:
-    """CO2 at ``start`` and at ``end`` from decomposition.totals (the total rows first)."""
+    """CO2 at ``start`` and at ``end``: the whole study's rows of decomposition.totals
+    (summed over the units when the results hold no total row)."""
     totals = [r for r in dec.get("totals") or [] if isinstance(r, dict)]
-    rows = [r for r in totals if str(r.get("sector")) == "total"] or totals
-    c0 = c1 = None
-    for r in rows:
-        if str(r.get("sector")) not in ("total", "None"):
-            continue
-        if int(r.get("period_start", -1)) == start:
-            c0 = num(r.get("co2_start"))
-        if int(r.get("period_end", -1)) == end:
-            c1 = num(r.get("co2_end"))
-    return c0, c1
+    rows = whole_rows(totals, dec.get("keys"))
+    return _level(rows, "period_start", start, "co2_start"), _level(
+        rows, "period_end", end, "co2_end"
+    )
+
+
+def _level(rows: list[dict[str, Any]], side: str, year: int, col: str) -> float | None:
+    """``col`` summed over the rows of one period whose ``side`` is ``year`` (the first
+    such period: every period starting, or ending, in a year has the same level)."""
+    periods = sorted({_period(r) for r in rows if int(r.get(side, -1)) == year})
+    if not periods:
+        return None
+    vals = [num(r.get(col)) for r in rows if _period(r) == periods[0]]
+    return sum(v for v in vals if v is not None) if any(v is not None for v in vals) else None
 
 
 def lmdi_span(d: dict[str, Any]) -> dict[str, Any] | None:
@@ -83,8 +87,10 @@ def lmdi_span(d: dict[str, Any]) -> dict[str, Any] | None:
         return None
     effects = [
         r
-        for r in dec.get("effects") or []
-        if isinstance(r, dict) and num(r.get("additive")) is not None
+        for r in whole_rows(
+            [r for r in dec.get("effects") or [] if isinstance(r, dict)], dec.get("keys")
+        )
+        if num(r.get("additive")) is not None
     ]
     if not effects:
         return None

@@ -17,9 +17,9 @@ from carbonpath.report.figures.context import (
     mass_unit,
     num,
     plain,
-    records,
     spec,
 )
+from carbonpath.report.panel import co2_by_year
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -38,8 +38,16 @@ def scenario_records(d: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         r
         for r in rows or []
-        if isinstance(r, dict) and r.get("year") is not None and num(r.get("co2_t")) is not None
+        if isinstance(r, dict)
+        and r.get("year") is not None
+        and num(r.get("co2_t")) is not None
+        and _whole(r)
     ]
+
+
+def _whole(r: dict[str, Any]) -> bool:
+    """A row of the whole study: no region (one-region study) or the sum of regions."""
+    return str(r.get("region", "total")) in ("total", "*")
 
 
 def target_records(d: dict[str, Any]) -> list[dict[str, Any]]:
@@ -51,12 +59,8 @@ def target_records(d: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _read_history(d: dict[str, Any]) -> list[tuple[int, float]]:
-    """(year, t CO2) of emissions.total."""
-    return sorted(
-        (int(r["year"]), float(r["co2_t"]))
-        for r in records(d, "emissions", "total")
-        if num(r.get("co2_t")) is not None
-    )
+    """(year, t CO2) observed: emissions.total, in a panel the complete sums of regions."""
+    return list(co2_by_year(d).items())
 
 
 def _absolute_targets(d: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,6 +68,7 @@ def _absolute_targets(d: dict[str, Any]) -> list[dict[str, Any]]:
         t
         for t in target_records(d)
         if t.get("type") == "absolute"
+        and _whole(t)
         and num(t.get("target_value")) is not None
         and t.get("target_year") is not None
     ]
@@ -128,6 +133,9 @@ def _draw_fan(ctx: Context) -> Figure:
         )
     ax.set_ylabel(ctx.t("fig.axis.emissions", unit=unit))
     ax.set_xlabel(ctx.t("fig.axis.year"))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, never 2012.5
     ax.set_ylim(bottom=0)
     legend_right(ax)
     return fig

@@ -28,6 +28,7 @@ from carbonpath.report.figures.context import (
     records,
     spec,
 )
+from carbonpath.report.panel import region_codes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -55,6 +56,8 @@ def _region_names(ctx: Context) -> tuple[list[str], dict[str, str]]:
             order.append(code)
             zh = r.get("name_zh") if ctx.lang == "zh" else None
             names[code] = plain(zh or r.get("name") or code)
+    if not order:  # results without study.regions: regions.csv order, codes as names
+        order = region_codes(ctx.d)
     return order, names
 
 

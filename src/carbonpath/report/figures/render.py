@@ -24,6 +24,7 @@ from carbonpath.report.figures import (
     accounting,
     context_series,
     decomposition,
+    decoupling,
     economy,
     index,
     pathways,
@@ -38,7 +39,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.report.contract import ResultsLike as Results
 
 #: the sections' figure lists, in report order
-SECTIONS = (economy, context_series, accounting, regions, index, stirpat, decomposition, pathways)
+SECTIONS = (
+    economy,
+    context_series,
+    accounting,
+    regions,
+    index,
+    stirpat,
+    decomposition,
+    decoupling,
+    pathways,
+)
 
 
 def figure_specs(d: dict[str, Any], info: StyleInfo | None = None) -> list[FigureSpec]:

@@ -27,6 +27,8 @@ PERCENT = {
     "obstacle",
     "projected_reduction",
     "required_reduction",
+    "pct_co2",
+    "pct_driver",
 }
 #: Columns shown in other units than stored: name -> divisor.
 SCALE = {"output_value_yuan": 1e8, "efficiency_yuan_per_tce": 1e4}

@@ -7,6 +7,7 @@ from typing import Any
 
 from carbonpath.report.consistency import peak_statements
 from carbonpath.report.figures import lmdi_span, target_records
+from carbonpath.report.html.decoupling import decoupling_tables, unit_words
 from carbonpath.report.html.format import finite
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.summary import effect_name, status_words, target_unit
@@ -77,6 +78,16 @@ def _lmdi_table(d: dict[str, Any], lang: str) -> Table | None:
     return t
 
 
+def _regional(rows: list[dict[str, Any]], cols: list[str], lang: str) -> list[str]:
+    """``cols`` with ``region`` first when the rows carry one (a panel); ``total`` in
+    the rows' region column becomes the catalogue's word for the sum."""
+    if not any("region" in r for r in rows):
+        return cols
+    for r in rows:
+        r.update(unit_words(r, ["region"], lang))
+    return ["region", *cols]
+
+
 def _target_rows(d: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Targets with their scope in words and intensities in t CO2 per 10^8 yuan."""
     out = []
@@ -99,7 +110,7 @@ def _targets_table(d: dict[str, Any], lang: str) -> Table | None:
     return records_table(
         rows,
         text("caption.targets", lang) + (f" ({unit})" if unit else ""),
-        TARGET_COLUMNS,
+        _regional(rows, TARGET_COLUMNS, lang),
         note=text("note.targets", lang),
         lang=lang,
         sheet="targets",
@@ -119,7 +130,7 @@ def _checks_table(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | N
     return records_table(
         rows,
         text("caption.target_checks", lang),
-        CHECK_COLUMNS,
+        _regional(rows, CHECK_COLUMNS, lang),
         note=text("note.target_checks_other" if other else "note.target_checks", lang),
         lang=lang,
         sheet="scenarios_scenario_target_checks",
@@ -142,7 +153,7 @@ def _assumptions(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | No
     return records_table(
         rows,
         text("caption.assumptions", lang),
-        ["scenario", "driver", "rate", "elasticity", "source"],
+        _regional(rows, ["scenario", "driver", "rate", "elasticity", "source"], lang),
         note=note,
         lang=lang,
     )
@@ -151,14 +162,18 @@ def _assumptions(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | No
 def _peaks(d: dict[str, Any], sc: dict[str, Any], lang: str) -> Table | None:
     rows = [
         {
+            **({"region": r["region"]} if "region" in r else {}),
             "scenario": scenario_name(d, str(r.get("scenario")), lang),
             "peak_year": r.get("peak_year"),
             "peak_co2_t": r.get("peak_co2_t"),
+            "note": r.get("note"),
         }
         for r in _rows(sc.get("peaks"))
     ]
+    cols = _regional(rows, ["scenario", "peak_year", "peak_co2_t"], lang)
+    cols += ["note"] if any(r.get("note") for r in rows) else []
     return records_table(
-        rows, text("caption.peaks", lang), note=text("note.peaks", lang), lang=lang
+        rows, text("caption.peaks", lang), cols, note=text("note.peaks", lang), lang=lang
     )
 
 
@@ -179,6 +194,7 @@ def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     sec.intro += [s.text for s in peak_statements(d, lang)]
     sc = d.get("scenarios") if isinstance(d.get("scenarios"), dict) else {}
     add_tables(sec.tables, _lmdi_table(d, lang), _targets_table(d, lang))
+    add_tables(sec.tables, *decoupling_tables(d, lang))
     add_tables(
         sec.extra,
         _assumptions(d, sc, lang),

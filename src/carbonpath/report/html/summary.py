@@ -17,6 +17,7 @@ from carbonpath.report.html.format import finite, fmt_mass, fmt_num, fmt_pct, fm
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import Cell, Table
 from carbonpath.report.i18n import has_text, language_of, text
+from carbonpath.report.panel import co2_by_year, is_panel, region_codes
 from carbonpath.report.words import driver_words, scope_words, sector_names
 
 __all__ = ["build", "findings", "sector_names", "target_unit"]
@@ -30,9 +31,9 @@ def _part(d: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _trend_finding(d: dict[str, Any], lang: str) -> list[str]:
     """Emissions of the studied industries from the first to the last year."""
-    from carbonpath.report.summary import yearly_totals
+    from carbonpath.report.summary import panel_note
 
-    tot = yearly_totals(_part(d, "emissions").get("total") or [])
+    tot = [{"year": y, "co2_t": v} for y, v in co2_by_year(d).items()]
     if len(tot) < 2 or not tot[0]["co2_t"]:
         return []
     a, b = tot[0], tot[-1]
@@ -48,14 +49,18 @@ def _trend_finding(d: dict[str, Any], lang: str) -> list[str]:
             v1=fmt_mass(b["co2_t"], lang),
             change=fmt_pct(change, sign=True),
         )
+        + panel_note(d, a["year"], b["year"], lang, "find")
     ]
 
 
 def _intensity_finding(d: dict[str, Any], lang: str) -> list[str]:
-    """The most and the least carbon-intensive industry in the last year."""
+    """The most and the least carbon-intensive industry in the last year (in a panel:
+    of the sum of regions, each industry's CO2 over its output summed over regions)."""
+    panel = is_panel(d)
+    table = "sum_of_regions" if panel else "intensity"
     inten = [
         r
-        for r in _part(d, "emissions").get("intensity") or []
+        for r in _part(d, "emissions").get(table) or []
         if r.get("scope_type", "sector") == "sector"
         and finite(r.get("intensity_t_per_1e8_yuan")) is not None
     ]
@@ -72,8 +77,9 @@ def _intensity_finding(d: dict[str, Any], lang: str) -> list[str]:
     hi, lo = rows[0], rows[-1]
     return [
         text(
-            "find.intensity",
+            "find.intensity_panel" if panel else "find.intensity",
             lang,
+            n=len(region_codes(d)),
             year=last,
             hi=names.get(str(hi["scope"]), hi["scope"]),
             hi_value=fmt_sig(hi["intensity_t_per_1e8_yuan"]),
@@ -143,6 +149,17 @@ def status_words(status: Any, lang: str) -> str:
     return text(key, lang) if has_text(key, lang) else str(status).replace("_", " ")
 
 
+def region_prefix(row: dict[str, Any], lang: str) -> str:
+    """'Region BJ: ' before a sentence about one region of a panel, 'Sum of regions: '
+    before one about their sum; '' when the row has no region."""
+    region = row.get("region")
+    if region in (None, "") or str(region).startswith("regiongroup:"):
+        return ""
+    if str(region) in ("total", "*"):
+        return text("find.sum_prefix", lang)
+    return text("find.region_prefix", lang, region=str(region))
+
+
 def _target_findings(d: dict[str, Any], lang: str) -> list[str]:
     """Each target's status on its own scope, with the numbers behind it."""
     out = []
@@ -152,7 +169,8 @@ def _target_findings(d: dict[str, Any], lang: str) -> list[str]:
         div, unit = target_unit(t, lang)
         last, base = finite(t.get("last_value")), finite(t.get("target_value"))
         out.append(
-            text(
+            region_prefix(t, lang)
+            + text(
                 "find.target",
                 lang,
                 name=t.get("name", ""),
