@@ -355,6 +355,8 @@ def _study_meta(study: StudyData) -> dict[str, Any]:
         "sectors": study.sectors.to_dict(orient="records"),
         "inputs": study.inputs,
         **_context_meta(study),
+        # the regions of a panel study (codes, names, groups); none in a one-region study
+        **({"regions": study.regions.to_dict(orient="records")} if study.is_panel else {}),
     }
 
 

@@ -77,6 +77,7 @@ EXPECTED_FIGURES = {
     "index_sensitivity",
     "lmdi_waterfall",
     "scenario_fan",
+    "decoupling",
     # the built-in study's context.csv: one figure per drawable title
     *(f"context_{i}" for i in range(1, 6)),
 }
