@@ -171,9 +171,19 @@ def write_study(folder: Path) -> None:
         names=["region", "year", "sector", "variable"],
     ).to_frame(index=False)
     growth = 1.06 ** (eco["year"] - 2011)
-    eco["value"] = rng.uniform(1e4, 1e6, len(eco)) * growth
+    base = eco.groupby(["region", "sector", "variable"]).ngroup().to_numpy()
+    level = rng.uniform(1e4, 1e6, base.max() + 1)[base]
+    eco["value"] = level * growth * rng.uniform(0.99, 1.01, len(eco))  # smooth series
     eco["unit"] = np.where(eco["variable"] == "output_value", "10^4 yuan", "person")
-    eco.to_csv(folder / "economy.csv", index=False)
+    whole = pd.MultiIndex.from_product(
+        [regions, range(2011, 2011 + YEARS), [""], ["gdp", "population"]],
+        names=["region", "year", "sector", "variable"],
+    ).to_frame(index=False)
+    whole["value"] = np.where(whole["variable"] == "gdp", 5e3, 3e3) * (
+        1.05 ** (whole["year"] - 2011)
+    )
+    whole["unit"] = np.where(whole["variable"] == "gdp", "10^8 yuan", "10^4 person")
+    pd.concat([eco, whole], ignore_index=True).to_csv(folder / "economy.csv", index=False)
     groups = "".join(f'g{i} = "Group {i}"\n' for i in range(4))
     (folder / "study.toml").write_text(
         f'title = "national facility inventory"\nregion = "Country"\n'
@@ -210,7 +220,9 @@ def bench_run(folder: Path) -> None:
     wall = time.perf_counter() - t0
     use = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode:
-        raise SystemExit(f"carbonpath run failed ({run.returncode}):\n{run.stderr[-3000:]}")
+        raise SystemExit(
+            f"carbonpath run failed ({run.returncode}) after {wall:.1f} s:\n{run.stderr[-3000:]}"
+        )
     print(
         f"  carbonpath run --formats json (10,000 draws): {wall:.1f} s wall, "
         f"{use.ru_utime + use.ru_stime:.1f} s CPU, peak RSS {use.ru_maxrss / 2**20:.2f} GiB; "
