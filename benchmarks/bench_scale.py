@@ -14,7 +14,12 @@
 Run from the repository root::
 
     PYTHONPATH=src python benchmarks/bench_scale.py [facility] [national] [growth]
-        [--enterprises N] [--memory-limit 4GB] [--keep DIR]
+        [--enterprises N] [--memory-limit 4GB] [--keep DIR] [--run]
+
+``--run`` (with ``facility``): instead of the engine alone, time ``carbonpath run
+--formats json`` on the whole study around the file (regions.csv, sectors.csv,
+factors.csv for the 20 fuels, economy.csv; 10,000 draws), wall, CPU and the child's
+peak resident memory.
 """
 
 from __future__ import annotations
@@ -97,7 +102,9 @@ def _child_aggregate(path: str, memory_limit: str, out: str) -> None:
     )
 
 
-def bench_facility(enterprises: int, memory_limit: str, keep: Path | None) -> None:
+def bench_facility(
+    enterprises: int, memory_limit: str, keep: Path | None, run: bool = False
+) -> None:
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="carbonpath-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(folder).free / 2**30
@@ -113,6 +120,9 @@ def bench_facility(enterprises: int, memory_limit: str, keep: Path | None) -> No
                 f"  wrote {enterprises * FUELS * YEARS:,} rows with DuckDB in {gen:.1f} s, "
                 f"{path.stat().st_size / 2**20:.0f} MiB"
             )
+        if run:
+            bench_run(folder)
+            return
         cells_path = folder / "cells.parquet"
         code = (
             "import sys; sys.path.insert(0, {!r}); sys.path.insert(0, {!r}); import bench_scale; "
@@ -135,6 +145,89 @@ def bench_facility(enterprises: int, memory_limit: str, keep: Path | None) -> No
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_study(folder: Path) -> None:
+    """The study around ``folder/energy.parquet``: 31 regions, 40 sectors, the 20 fuels
+    as factors.csv rows (coal-like: NCV 20,908 kJ/kg, 26.37 tC/TJ, oxidation 0.94),
+    output value and employment per region, sector and year, 10,000 draws."""
+    regions = [f"R{i:02d}" for i in range(REGIONS)]
+    sectors = [f"S{i:02d}" for i in range(SECTORS)]
+    (folder / "regions.csv").write_text(
+        "code,name\n" + "".join(f"{r},Region {r}\n" for r in regions), encoding="utf-8"
+    )
+    (folder / "sectors.csv").write_text(
+        "code,name,group\n" + "".join(f"{s},Sector {s},g{int(s[1:]) % 4}\n" for s in sectors),
+        encoding="utf-8",
+    )
+    (folder / "factors.csv").write_text(
+        "fuel,ncv,ncv_unit,physical_unit,carbon_content,oxidation\n"
+        + "".join(f"fuel{i:02d},{20908 + 100 * i},kJ/kg,t,26.37,0.94\n" for i in range(FUELS)),
+        encoding="utf-8",
+    )
+    rng = np.random.default_rng(5)
+    eco = pd.MultiIndex.from_product(
+        [regions, range(2011, 2011 + YEARS), sectors, ["output_value", "employment"]],
+        names=["region", "year", "sector", "variable"],
+    ).to_frame(index=False)
+    growth = 1.06 ** (eco["year"] - 2011)
+    base = eco.groupby(["region", "sector", "variable"]).ngroup().to_numpy()
+    level = rng.uniform(1e4, 1e6, base.max() + 1)[base]
+    eco["value"] = level * growth * rng.uniform(0.99, 1.01, len(eco))  # smooth series
+    eco["unit"] = np.where(eco["variable"] == "output_value", "10^4 yuan", "person")
+    whole = pd.MultiIndex.from_product(
+        [regions, range(2011, 2011 + YEARS), [""], ["gdp", "population"]],
+        names=["region", "year", "sector", "variable"],
+    ).to_frame(index=False)
+    whole["value"] = np.where(whole["variable"] == "gdp", 5e3, 3e3) * (
+        1.05 ** (whole["year"] - 2011)
+    )
+    whole["unit"] = np.where(whole["variable"] == "gdp", "10^8 yuan", "10^4 person")
+    pd.concat([eco, whole], ignore_index=True).to_csv(folder / "economy.csv", index=False)
+    groups = "".join(f'g{i} = "Group {i}"\n' for i in range(4))
+    (folder / "study.toml").write_text(
+        f'title = "national facility inventory"\nregion = "Country"\n'
+        f"years = [2011, {2010 + YEARS}]\nseed = 1\n[groups]\n{groups}"
+        '[files]\nenergy = "energy.parquet"\n[limits]\nmax_file_mb = 2048\n'
+        "[accounting.uncertainty]\ndraws = 10000\n",
+        encoding="utf-8",
+    )
+
+
+def bench_run(folder: Path) -> None:
+    """``carbonpath run --formats json`` on the facility study, in a child process:
+    wall and CPU seconds and the child's peak resident memory (``RUSAGE_CHILDREN``)."""
+    write_study(folder)
+    out = folder.parent / f"{folder.name}-out"
+    t0 = time.perf_counter()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "carbonpath",
+            "run",
+            str(folder),
+            "--out",
+            str(out),
+            "--formats",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")},
+    )
+    wall = time.perf_counter() - t0
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if run.returncode:
+        raise SystemExit(
+            f"carbonpath run failed ({run.returncode}) after {wall:.1f} s:\n{run.stderr[-3000:]}"
+        )
+    print(
+        f"  carbonpath run --formats json (10,000 draws): {wall:.1f} s wall, "
+        f"{use.ru_utime + use.ru_stime:.1f} s CPU, peak RSS {use.ru_maxrss / 2**20:.2f} GiB; "
+        f"results.json {(out / 'results.json').stat().st_size / 2**20:.1f} MiB"
+    )
 
 
 def _groupings(cells: pd.DataFrame, unc):
@@ -251,6 +344,9 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=400_000)
     parser.add_argument("--memory-limit", default="4GB")
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument(
+        "--run", action="store_true", help="facility: time `carbonpath run` on the whole study"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
     if "national" in args.parts:
@@ -258,7 +354,7 @@ def main() -> None:
     if "growth" in args.parts:
         bench_growth()
     if "facility" in args.parts:
-        bench_facility(args.enterprises, args.memory_limit, args.keep)
+        bench_facility(args.enterprises, args.memory_limit, args.keep, args.run)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ floats; analyses read them through :class:`~carbonpath.study.resolver.Resolver`.
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,15 @@ from carbonpath.accounting.factors import COLUMNS as FACTOR_FILE_COLUMNS
 from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
+from carbonpath.engine.fold import parquet_rows_columns
 from carbonpath.io.files import MB, locate_input, sha256_input
-from carbonpath.io.tables import Table, read_csv_table, read_parquet_table
+from carbonpath.io.tables import Table, _header, read_csv_table, read_parquet_table
 from carbonpath.io.toml import parse_toml
 from carbonpath.study.codes import read_regions, read_sectors
 from carbonpath.study.context_table import CONTEXT_OPTIONAL, CONTEXT_REQUIRED, read_context
 from carbonpath.study.corrections_table import read_corrections
 from carbonpath.study.data import StudyData
-from carbonpath.study.facilities import fold_facilities
+from carbonpath.study.facilities import FileRules, fold_facilities, fold_facility_file
 from carbonpath.study.panel_quality import assure_study, inventory_flags
 from carbonpath.study.settings import StudySettings, parse_study_settings
 from carbonpath.study.tables import Codes, LongSpec, read_long
@@ -52,6 +54,7 @@ class _Inputs:
         self.folder = folder
         self.settings = settings
         self.records: list[dict[str, Any]] = []
+        self.columns: dict[str, dict[str, str]] = {}  # facility files: canonical -> file name
 
     def label(self, role: str) -> str:
         return str(getattr(self.settings.files, role))
@@ -91,6 +94,45 @@ class _Inputs:
         )
         return t
 
+    def facility_file(self, role: str, required: list[str], optional: list[str]) -> Path | None:
+        """The Parquet file of ``role`` when it is a facility table for DuckDB: it has a
+        ``facility`` column and ``[engine] kind = "duckdb"`` or more rows than
+        ``threshold_rows`` (``auto``).  Its header is checked here, its rows by DuckDB."""
+        name = self.label(role)
+        engine = self.settings.engine
+        if "#" in name or not name.lower().endswith((".parquet", ".pq")):
+            return None
+        if engine.kind not in ("auto", "duckdb"):
+            return None
+        p = locate_input(self.folder / name, label=name, root=self.folder)
+        if p is None:
+            return None
+        try:
+            rows, names = parquet_rows_columns(p)
+        except Exception:  # a damaged file: the pandas reader says what is wrong
+            return None
+        header = _header([str(c) for c in names], name, 1, required, optional)
+        if "facility" not in header or (engine.kind == "auto" and rows <= engine.threshold_rows):
+            return None
+        size = p.stat().st_size
+        if size > self.max_bytes:
+            raise StudyError(
+                f"is {size / MB:,.0f} MB, above the limit of {self.max_bytes / MB:,.0f} MB",
+                file=name,
+                fix="raise [limits] max_file_mb in study.toml if this is the right file",
+            )
+        if rows == 0:
+            raise StudyError(
+                "has a header but no data rows",
+                file=name,
+                fix=f"add the data rows under the header {','.join(header)}",
+            )
+        self.columns[role] = dict(zip(header, names, strict=False))
+        self.records.append(
+            {"file": name, "sha256": _sha256(p), "encoding": "parquet", "rows": rows}
+        )
+        return p
+
     def yearbook(self) -> dict[str, list[Table]]:
         if not self.settings.yearbook:
             return {}
@@ -110,6 +152,15 @@ class _Inputs:
                     {"file": p.name, "sha256": digest, "encoding": "xlsx", "rows": None}
                 )
         return tables
+
+
+def _sha256(path: Path) -> str:
+    """SHA-256 of a file read in 8 MiB blocks (a facility file is never held whole)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(8 * 2**20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _study_folder(path: str | Path | None) -> tuple[Path, bool]:
@@ -302,6 +353,54 @@ def _context(inputs: _Inputs) -> tuple[pd.DataFrame | None, dict[str, Any] | Non
     return read_context(t), inputs.records.pop()
 
 
+_INVENTORY = LongSpec(key="fuel", what="emission source", known=None, dims=("mass",))
+
+
+def _long_tables(
+    inputs: _Inputs, cols: dict[str, tuple[list[str], list[str]]]
+) -> tuple[Table | None, Table | None, Table | None, dict[str, Path | None]]:
+    """(energy, economy, emissions tables, the facility Parquet files DuckDB folds)."""
+    big: dict[str, Path | None] = {"energy": inputs.facility_file("energy", *cols["fuel"])}
+    energy_t = None if big["energy"] else inputs.table("energy", *cols["fuel"])
+    economy_t = inputs.table("economy", *cols["variable"])
+    big["emissions"] = inputs.facility_file("emissions", *cols["fuel"])
+    emissions_t = None if big["emissions"] else inputs.table("emissions", *cols["fuel"])
+    return energy_t, economy_t, emissions_t, big
+
+
+def _fold_file(
+    inputs: _Inputs, role: str, path: Path, rules: FileRules, value: str = "value"
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A facility Parquet file folded into sector cells on DuckDB (out of core)."""
+    what = "fuel" if role == "energy" else "emissions"
+    return fold_facility_file(
+        path,
+        inputs.columns[role],
+        rules,
+        inputs.settings.engine,
+        label=inputs.label(role),
+        value=value,
+        what=what,
+    )
+
+
+def _inventory(
+    inputs: _Inputs,
+    emissions_t: Table | None,
+    path: Path | None,
+    codes: Codes,
+    years: tuple[int, int],
+    kept: pd.DataFrame | None,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The emission inventory (inventory mode) folded into sector cells."""
+    if path is not None:
+        return _fold_file(inputs, "emissions", path, FileRules(_INVENTORY, codes, years), "co2_t")
+    if emissions_t is None:
+        return None, kept
+    inventory = read_long(emissions_t, _INVENTORY, codes, years).rename(columns={"value": "co2_t"})
+    return fold_facilities(inventory, inputs.settings.engine, value="co2_t", what="emissions")
+
+
 def load_study(path: str | Path | None = None) -> StudyData:
     """Load a study folder (``None``: the built-in Beijing study) and validate it.
 
@@ -315,9 +414,7 @@ def load_study(path: str | Path | None = None) -> StudyData:
     sectors_t = inputs.table("sectors", ["code", "name", "group"], ["name_zh", "role"])
     sectors_file = sectors_t is not None
     cols = {k: _key_columns(panel, sectors_file, k) for k in ("fuel", "variable")}
-    energy_t = inputs.table("energy", *cols["fuel"])
-    economy_t = inputs.table("economy", *cols["variable"])
-    emissions_t = inputs.table("emissions", *cols["fuel"])
+    energy_t, economy_t, emissions_t, big = _long_tables(inputs, cols)
     sectors, groups = _sectors(inputs, sectors_t, [energy_t, economy_t, emissions_t])
     settings = settings.model_copy(update={"groups": groups})
     factors_t = inputs.table("factors", ["fuel"], FACTOR_COLUMNS)
@@ -333,7 +430,7 @@ def load_study(path: str | Path | None = None) -> StudyData:
         energy_t = yearbook["energy"].pop(0)
     if economy_t is None and yearbook.get("economy"):
         economy_t = yearbook["economy"].pop(0)
-    source = _source(settings, inputs, energy_t, emissions_t)
+    source = _source(settings, inputs, energy_t or big["energy"], emissions_t or big["emissions"])
     if economy_t is None:
         raise StudyError(
             "file is missing",
@@ -351,18 +448,18 @@ def load_study(path: str | Path | None = None) -> StudyData:
     years = (first - settings.lead_years, last)
     factors_override = _read_factors(factors_t) if factors_t is not None else None
     factor_set = resolve_factor_set(settings.accounting.factor_set, factors_override)
-    energy = None
-    if source == "energy" and energy_t is not None:
+    energy_spec = _energy_spec(_known_fuels(factor_set))
+    energy, kept = None, None
+    if source == "energy" and big["energy"] is not None:
+        rules = FileRules(energy_spec, codes, years)
+        energy, kept = _fold_file(inputs, "energy", big["energy"], rules)
+    elif source == "energy" and energy_t is not None:
         tables = [energy_t, *yearbook.get("energy", [])]
-        energy = _read_long_all(tables, _energy_spec(_known_fuels(factor_set)), codes, years)
-    energy, kept = fold_facilities(energy, settings.engine)
+        energy = _read_long_all(tables, energy_spec, codes, years)
+        energy, kept = fold_facilities(energy, settings.engine)
     inventory = None
-    if emissions_t is not None and source == "inventory":
-        spec = LongSpec(key="fuel", what="emission source", known=None, dims=("mass",))
-        inventory = read_long(emissions_t, spec, codes, years).rename(columns={"value": "co2_t"})
-        inventory, kept = fold_facilities(
-            inventory, settings.engine, value="co2_t", what="emissions"
-        )
+    if source == "inventory":
+        inventory, kept = _inventory(inputs, emissions_t, big["emissions"], codes, years, kept)
     _check_variable_names(settings.variables, factor_set)
     variables = {**ECONOMY_VARIABLES, **settings.variables}
     economy = _read_long_all(
