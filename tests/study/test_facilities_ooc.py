@@ -183,3 +183,16 @@ def test_kept_facilities_are_the_same(tmp_path: Path) -> None:
     got = load_study(duck).facilities
     assert len(got) == 6
     _same_cells(got, want)
+
+
+def test_a_text_value_the_sql_cannot_read_is_an_error_not_dropped(tmp_path: Path) -> None:
+    """A Parquet value column stored as text with a thousands separator (``1,234``, which
+    the pandas path reads) is refused on its row, never dropped from the sums."""
+    _csv, duck = _both(tmp_path, ROWS)
+    frame = pd.read_parquet(duck / "energy.parquet")
+    frame["value"] = frame["value"].map(repr).astype(str)
+    frame.loc[4, "value"] = "1,234"
+    frame.to_parquet(duck / "energy.parquet", index=False)
+    got = _error(duck)
+    assert got.startswith("energy.parquet, row 6, column 'value'"), got
+    assert "store the value column as numbers" in got

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carbonpath.core.errors import StudyError
 from carbonpath.engine.aggregate import aggregate_sql
 from carbonpath.engine.duck import connect
 from carbonpath.engine.settings import EngineSettings
@@ -141,6 +142,7 @@ def _first_offence(con, inp: FoldInput, keys: list[str]) -> None:
             f"ORDER BY line LIMIT {_BATCH} OFFSET {offset}"
         ).df()["line"]
         if lines.empty:
+            _refuse_unread(con, inp)
             return
         con.from_df(pd.DataFrame({"line": lines})).create_view("pick")
         rows = con.execute(
@@ -149,6 +151,20 @@ def _first_offence(con, inp: FoldInput, keys: list[str]) -> None:
         con.execute("DROP VIEW pick")
         inp.explain(rows)
         offset += _BATCH
+
+
+def _refuse_unread(con, inp: FoldInput) -> None:
+    """A row the SQL checks refuse but the pandas rules accept (a text value such as
+    ``1,234`` in a Parquet file) is never dropped silently: it is an error."""
+    line = con.execute("SELECT MIN(line) FROM n WHERE bad").fetchone()[0]
+    if line is not None:
+        raise StudyError(
+            "holds a value the large-table path cannot read as a plain number",
+            file=inp.path.name,
+            row=int(line),
+            column="value",
+            fix="store the value column as numbers in the Parquet file",
+        )
 
 
 def fold_file(
