@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carbonpath.accounting.factors import COLUMNS as FACTOR_COLUMNS
 from carbonpath.core.errors import InputError, StudyError
 from carbonpath.serve.forms import Form, Upload, safe_upload_name
 from carbonpath.serve.loaded import ErrorInfo, error_info
@@ -34,23 +35,7 @@ ROLES: dict[str, tuple[list[str], list[str]]] = {
     "energy": (["year", "fuel", "value", "unit"], ["sector", "region"]),
     "economy": (["year", "variable", "value", "unit"], ["sector", "region"]),
     "emissions": (["year", "fuel", "value", "unit"], ["sector", "region"]),
-    "factors": (
-        ["fuel"],
-        [
-            "label",
-            "ncv",
-            "ncv_unit",
-            "physical_unit",
-            "carbon_content",
-            "oxidation",
-            "tce_factor",
-            "ncv_lo",
-            "ncv_hi",
-            "cc_lo",
-            "cc_hi",
-            "source",
-        ],
-    ),
+    "factors": (["fuel"], [c for c in FACTOR_COLUMNS if c != "fuel"]),
     "corrections": (["year", "variable", "value", "reason"], ["sector", "unit", "region"]),
     "regions": (["code", "name"], ["name_zh", "group"]),
 }

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from carbonpath.pathways.decoupling import STATES as TAPIO_STATES
+from carbonpath.pathways.decoupling import STRONG, UNDEFINED, WEAK
 from carbonpath.report.figures.canvas import legend_right, new_figure
 from carbonpath.report.figures.colours import line_colour
 from carbonpath.report.figures.context import (
@@ -34,17 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 #: the Tapio states in a fixed order (their colours follow it)
-STATES = (
-    "strong decoupling",
-    "weak decoupling",
-    "expansive coupling",
-    "expansive negative decoupling",
-    "strong negative decoupling",
-    "weak negative decoupling",
-    "recessive coupling",
-    "recessive decoupling",
-    "undefined",
-)
+STATES = (*TAPIO_STATES, UNDEFINED)
 
 
 def region_effects(d: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -127,7 +119,7 @@ def decoupling_points(d: dict[str, Any]) -> list[tuple[float, float, str]]:
 def _bounds(d: dict[str, Any]) -> tuple[float, float]:
     dc = d.get("decoupling") if isinstance(d.get("decoupling"), dict) else {}
     weak, strong = num(dc.get("weak")), num(dc.get("strong"))
-    return (0.8 if weak is None else weak), (1.2 if strong is None else strong)
+    return (WEAK if weak is None else weak), (STRONG if strong is None else strong)
 
 
 def _state_label(ctx: Context, state: str) -> str:
