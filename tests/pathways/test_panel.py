@@ -106,7 +106,7 @@ def test_a_base_year_a_region_lacks_names_it(tmp_path, monkeypatch) -> None:
     toml = TARGETS.replace("base_year = 2012", "base_year = 2008", 1)
     with pytest.raises(StudyError) as exc:
         _run(tmp_path, monkeypatch, toml, only=["emissions", "targets"])
-    assert exc.value.key == "targets[0].base_year" and "region XJ" in str(exc.value)
+    assert exc.value.key == "targets[1].base_year" and "region XJ" in str(exc.value)
 
 
 def test_scenarios_per_region_with_their_own_rates(tmp_path, monkeypatch) -> None:

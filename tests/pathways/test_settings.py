@@ -147,20 +147,20 @@ def _target(**kw: object) -> dict:
 @pytest.mark.parametrize(
     ("raw", "key", "words"),
     [
-        ([_target(reduction=20)], "targets[0].reduction", "reduction 20 is not a fraction"),
-        ([_target(type="relative")], "targets[0].type", "type 'relative' is not 'intensity'"),
+        ([_target(reduction=20)], "targets[1].reduction", "reduction 20 is not a fraction"),
+        ([_target(type="relative")], "targets[1].type", "type 'relative' is not 'intensity'"),
         (
             [{"type": "absolute", "base_year": 2020, "reduction": 0.2}],
-            "targets[0].target_year",
+            "targets[1].target_year",
             "lacks target_year",
         ),
-        ([_target(target_year=2019)], "targets[0].target_year", "not after base year 2020"),
-        ([_target(x=1)], "targets[0].x", "unknown key"),
-        ([_target(), _target(name="target_1")], "targets[1].name", "used twice"),
-        ([_target(name="")], "targets[0].name", "non-empty"),
-        ([_target(trend_years=0)], "targets[0].trend_years", "whole number"),
+        ([_target(target_year=2019)], "targets[1].target_year", "not after base year 2020"),
+        ([_target(x=1)], "targets[1].x", "unknown key"),
+        ([_target(), _target(name="target_1")], "targets[2].name", "used twice"),
+        ([_target(name="")], "targets[1].name", "non-empty"),
+        ([_target(trend_years=0)], "targets[1].trend_years", "whole number"),
         (3, "targets", "[[targets]] tables"),
-        ([3], "targets[0]", "must be a table"),
+        ([3], "targets[1]", "must be a table"),
     ],
 )
 def test_target_errors_carry_key(raw: object, key: str, words: str) -> None:

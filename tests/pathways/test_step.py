@@ -46,20 +46,20 @@ def test_run_targets_year_errors() -> None:
     out = pd.Series({2021: 1e8, 2022: 1e8})
     with pytest.raises(StudyError) as exc:
         ps.track_targets(TARGETS, co2, out)
-    assert exc.value.key == "targets[0].base_year"
+    assert exc.value.key == "targets[1].base_year"
     co2b = pd.Series({2020: 100.0, 2021: 92.0, 2022: 85.0})
     outb = pd.Series({2020: 1e8, 2021: 1e8, 2022: 1e8})
     bad = parse_targets([dict(T1, trend_years=5)])
     with pytest.raises(StudyError) as exc:
         ps.track_targets(bad, co2b, outb)
-    assert exc.value.key == "targets[0].trend_years"
+    assert exc.value.key == "targets[1].trend_years"
     with pytest.raises(StudyError) as exc:
         ps.track_targets(
             parse_targets([dict(T1, scope="reference")]),
             {"modern": co2b},
             {"modern": outb},
         )
-    assert exc.value.key == "targets[0].scope"
+    assert exc.value.key == "targets[1].scope"
 
 
 def scenario_inputs() -> tuple[pd.DataFrame, pd.Series, pd.Series]:

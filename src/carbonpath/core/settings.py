@@ -97,11 +97,15 @@ class SettingsModel(BaseModel):
 
 
 def key_path(loc: Sequence[Any]) -> str:
-    """``('index', 'indicators', 3, 'expr')`` -> ``'index.indicators[3].expr'``."""
+    """``('index', 'indicators', 3, 'expr')`` -> ``'index.indicators[4].expr'``.
+
+    ``loc`` holds 0-based list positions (pydantic's); the key counts from 1, as a user
+    counts the ``[[index.indicators]]`` entries of study.toml.
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
-            out += f"[{part}]"
+            out += f"[{part + 1}]"
         else:
             out += ("." if out else "") + str(part)
     return out

@@ -14,7 +14,6 @@ fix; tables of ``[[index.indicators]]`` are counted from 1 in keys
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
@@ -29,7 +28,7 @@ from pydantic import (
 )
 
 from carbonpath.core import expr as expr_mod
-from carbonpath.core.errors import InputError, StudyError, did_you_mean
+from carbonpath.core.errors import InputError, did_you_mean
 from carbonpath.core.limits import MAX_BOOTSTRAP, MAX_INDICATORS, MAX_ROBUSTNESS_DRAWS
 from carbonpath.core.settings import SettingError, SettingsModel, parse
 
@@ -346,7 +345,7 @@ def _check_names(indicators: Sequence[Indicator]) -> None:
     for i, d in enumerate(indicators):
         if d.name in seen:
             raise SettingError(
-                f"indicator name '{d.name}' is used twice", key=f"indicators[{i}].name"
+                f"indicator name '{d.name}' is used twice", key=f"indicators[{i + 1}].name"
             )
         seen.add(d.name)
 
@@ -357,7 +356,7 @@ def _check_subsystems(indicators: Sequence[Indicator]) -> None:
         missing = next(i for i, s in enumerate(subs) if not s)
         raise SettingError(
             "either every indicator has a subsystem or none has",
-            key=f"indicators[{missing}].subsystem",
+            key=f"indicators[{missing + 1}].subsystem",
         )
 
 
@@ -411,22 +410,6 @@ def _check_alpha(alpha: Mapping[str, float] | None, subsystems: list[str]) -> No
         )
 
 
-_INDICATOR_KEY = re.compile(r"^index\.indicators\[(\d+)\]")
-
-
 def parse_index(raw: Any) -> IndexSettings:
     """Validate the ``[index]`` table (``None``: no section, the defaults)."""
-    try:
-        return parse(IndexSettings, raw, prefix=("index",))
-    except StudyError as exc:
-        raise _count_from_one(exc) from None
-
-
-def _count_from_one(exc: StudyError) -> StudyError:
-    """``index.indicators[0]`` (Python's count) -> ``index.indicators[1]`` (the TOML
-    author's: the first ``[[index.indicators]]`` table)."""
-    key = exc.key
-    if key is None or not _INDICATOR_KEY.match(key):
-        return exc
-    key = _INDICATOR_KEY.sub(lambda m: f"index.indicators[{int(m.group(1)) + 1}]", key)
-    return StudyError(exc.message, file=exc.file, key=key, fix=exc.fix)
+    return parse(IndexSettings, raw, prefix=("index",))

@@ -145,7 +145,7 @@ def _typed_entry(entry: Any, p: str, n: int) -> dict[str, Any]:
     """One entry parsed by :class:`YearbookEntry`, as a dict with defaults filled in."""
     if not isinstance(entry, dict):
         raise StudyError("must be a table", file=FILE, key=p, fix="write [[yearbook]]")
-    cfg = parse(YearbookEntry, entry, prefix=("yearbook", n)).model_dump()
+    cfg = parse(YearbookEntry, entry, prefix=("yearbook", n - 1)).model_dump()
     cfg = {k: cfg[k] for k in YEARBOOK_KEYS}  # the documented order
     if cfg["fuels"] is not None:
         _preset(cfg, p)

@@ -129,7 +129,7 @@ def scenario_target_checks(
     c = _by_year(co2)
     q = _by_year(output) if output is not None else None
     for i, t in enumerate(targets):
-        key = f"targets[{i}]"
+        key = f"targets[{i + 1}]"
         skip = _skip_note(t, q is not None)
         if skip:
             notes.append(skip)

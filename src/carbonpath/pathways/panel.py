@@ -118,7 +118,7 @@ def track_region_targets(
     the scope's region part), then the columns of a one-region study's targets."""
     rows: list[dict] = []
     for i, t in enumerate(settings.targets):
-        key = f"targets[{i}]"
+        key = f"targets[{i + 1}]"
         if _in_region(t.scope):
             found = _region_target(t, key, resolver)
         else:

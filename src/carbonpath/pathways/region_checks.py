@@ -157,7 +157,7 @@ def region_target_checks(
         if why:
             notes.append(why)
             continue
-        key = f"targets[{i}].base_year"
+        key = f"targets[{i + 1}].base_year"
         c_base = _at(co2, t.base_year, "co2_t", key, "CO2")
         q_base = q_anchor = None
         if t.type == "intensity":

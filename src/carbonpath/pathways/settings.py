@@ -165,7 +165,7 @@ class TargetSettings(SettingsModel):
                     raise SettingError(
                         f"target name '{item['name']}' is used twice",
                         "give unique names",
-                        key=f"targets[{i}].name",
+                        key=f"targets[{i + 1}].name",
                     )
                 seen.add(item["name"])
             named.append(item)
@@ -187,7 +187,9 @@ def _required(item: Mapping[str, Any], i: int) -> None:
         return
     for key in ("base_year", "target_year", "reduction"):
         if key not in item:
-            raise SettingError(f"target '{item['name']}' lacks {key}", key=f"targets[{i}].{key}")
+            raise SettingError(
+                f"target '{item['name']}' lacks {key}", key=f"targets[{i + 1}].{key}"
+            )
 
 
 def parse_targets(raw: object) -> TargetSettings:
@@ -201,7 +203,7 @@ def parse_targets(raw: object) -> TargetSettings:
     for i, item in enumerate(raw):
         if not isinstance(item, Mapping):
             raise StudyError(
-                "each [[targets]] entry must be a table", file=FILE, key=f"targets[{i}]"
+                "each [[targets]] entry must be a table", file=FILE, key=f"targets[{i + 1}]"
             )
     return parse(TargetSettings, {"targets": raw})
 

@@ -114,7 +114,7 @@ def track_targets(
     """
     records: list[dict[str, object]] = []
     for i, t in enumerate(settings.targets):
-        key = f"targets[{i}]"
+        key = f"targets[{i + 1}]"
         series, unit = _target_series(t, key, co2, output)
         _check_years(series, t, key)
         progress = track_target(
