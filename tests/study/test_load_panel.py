@@ -236,3 +236,20 @@ class TestResolver:
         with pytest.raises(InputError) as err:
             resolver("coal", scope)
         assert message in err.value.one_line()
+
+
+def test_energy_alias_without_energy_total_says_so(tmp_path):
+    """'energy' is energy_total; without that series the message names both, and never
+    suggests the very name it refuses ("did you mean 'energy'?")."""
+    from carbonpath.core.errors import InputError
+    from carbonpath.study.resolver import Resolver
+
+    study = carbonpath.load_study(str(write_panel_study(tmp_path / "p")))
+    economy = study.economy[study.economy["variable"] != "energy_total"]
+    r = Resolver(economy, study.energy, study.sectors, regions=study.regions)
+    assert float(r("coal", "*").sum()) > 0
+    with pytest.raises(InputError) as err:
+        r("energy", "*")
+    line = err.value.one_line()
+    assert "variable 'energy' (energy_total) has no data in this study" in line
+    assert "did you mean" not in line

@@ -221,6 +221,11 @@ class Resolver:
             return
         if variable == "co2" and not self._has_co2:
             raise InputError("co2 is not available (emissions were not computed)")
+        if var != variable:  # an alias ("energy" is energy_total) whose data are absent
+            raise InputError(
+                f"variable '{variable}' ({var}) has no data in this study",
+                fix=f"add {var} rows to the study's tables, or use another variable",
+            )
         known = sorted(self.variables)
         raise InputError(
             f"unknown variable '{variable}'{suggest(variable, known)}",
