@@ -66,16 +66,7 @@ def _one_target(target: Target, key: str, resolver: Resolver, years: list[int]) 
         if target.type == "intensity":
             q = resolver("output_value", target.scope).reindex(years)
             series, unit = intensity_series(c, q), "t/yuan"
-        progress = track_target(
-            series,
-            base_year=target.base_year,
-            target_year=target.target_year,
-            reduction=target.reduction,
-            kind=target.type,
-            name=target.name,
-            unit=unit,
-            trend_years=target.trend_years,
-        )
+        progress = track_target(series, unit=unit, **target.terms())
     except InputError as exc:
         raise _err(f"target '{target.name}': {exc.message}", f"{key}.scope", exc.fix) from None
     region = str(parse_scope(target.scope)).rsplit(":", 1)[0]
@@ -90,17 +81,7 @@ def _region_target(target: Target, key: str, resolver: Resolver) -> list[dict]:
         if target.type == "intensity":
             q = resolver.panel("output_value", target.scope)  # type: ignore[attr-defined]
             output = _long(q, "value")
-        table = track_units(
-            co2,
-            output,
-            by="region",
-            base_year=target.base_year,
-            target_year=target.target_year,
-            reduction=target.reduction,
-            kind=target.type,
-            name=target.name,
-            trend_years=target.trend_years,
-        )
+        table = track_units(co2, output, by="region", **target.terms())
     except InputError as exc:
         raise _err(
             f"target '{target.name}' per region: {exc.message}",

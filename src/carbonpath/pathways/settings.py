@@ -134,6 +134,18 @@ class Target(SettingsModel):
             )
         return data
 
+    def terms(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`.targets.track_target` and
+        :func:`.units.track_units` that this table sets (one place for both)."""
+        return {
+            "base_year": self.base_year,
+            "target_year": self.target_year,
+            "reduction": self.reduction,
+            "kind": self.type,
+            "name": self.name,
+            "trend_years": self.trend_years,
+        }
+
     @model_validator(mode="after")
     def _target_after_base(self) -> Target:
         if self.target_year <= self.base_year:

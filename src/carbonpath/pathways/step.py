@@ -117,16 +117,7 @@ def track_targets(
         key = f"targets[{i + 1}]"
         series, unit = _target_series(t, key, co2, output)
         _check_years(series, t, key)
-        progress = track_target(
-            series,
-            base_year=t.base_year,
-            target_year=t.target_year,
-            reduction=t.reduction,
-            kind=t.type,
-            name=t.name,
-            unit=unit,
-            trend_years=t.trend_years,
-        )
+        progress = track_target(series, unit=unit, **t.terms())
         records.append({**progress.to_dict(), "scope": t.scope, "source": t.source})
     return TargetResults(records=pd.DataFrame(records, columns=list(TARGET_COLUMNS)))
 
