@@ -17,8 +17,8 @@ its literal text escaped, each placeholder a named group.  A placeholder may car
   of such words, joined with the language's list separator; ``{name:msgs}`` a ", "-separated
   list of messages, each translated.
 
-When several templates match, the one with the most literal text wins (the most
-specific).  A message no template matches stays in English with a visible mark and is
+When several templates match, the one that keeps the least text untranslated wins,
+then the one with the most literal text (the most specific).  A message no template matches stays in English with a visible mark and is
 counted (:class:`Translator` ``.missed``), so the report can say how many are left.
 """
 
@@ -175,19 +175,32 @@ def _value(kind: str, value: str, lang: str, sep: str) -> str | None:
     return value
 
 
+def _kept(kinds: dict[str, str], m: re.Match[str]) -> int:
+    """Characters of the message a match keeps untranslated (its plain placeholders)."""
+    return sum(len(m.group(n)) for n, k in kinds.items() if k not in ("msg", "msgs"))
+
+
 @functools.lru_cache(maxsize=65536)
 def translate(message: str, lang: str, sep: str = ", ") -> str | None:
     """``message`` in ``lang``, or None when no template of the catalogue matches it
-    (or a nested message of it is unknown)."""
-    best: tuple[int, str] | None = None
+    (or a nested message of it is unknown).
+
+    Of several matching templates the one that keeps the least text untranslated wins
+    ("after corrections and gap filling: {message:msg}" over "{var} of sector ..." whose
+    ``{var}`` would swallow the prefix), then the one with the most literal text.
+    """
+    best: tuple[tuple[int, int], str] | None = None
     for e in entries(lang):
         if e.anchor not in message:
             continue
         m = e.pattern.fullmatch(message)
-        if m is None or (best is not None and e.literal <= best[0]):
+        if m is None:
+            continue
+        score = (-_kept(e.kinds, m), e.literal)
+        if best is not None and score <= best[0]:
             continue
         values = {n: _value(k, m.group(n), lang, sep) for n, k in e.kinds.items()}
         if any(v is None for v in values.values()):
             continue
-        best = (e.literal, _fill(e.target, values))  # type: ignore[arg-type]
+        best = (score, _fill(e.target, values))  # type: ignore[arg-type]
     return None if best is None else best[1]

@@ -1,0 +1,196 @@
+"""The analyses' messages in a Chinese report: the catalogue, the translator, completeness.
+
+The families, the pipeline, the study loader and the quality checks write English
+messages (results.json keeps them); a ``language = "zh"`` report shows them in Chinese
+from ``report/i18n/messages.zh.toml``.  The completeness tests run real studies (the
+built-in one, the synthetic panel, the report-test studies, a CEADs import when
+../shared is here) and list every message a Chinese report would leave in English.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from carbonpath.report.i18n import HERE, text
+from carbonpath.report.i18n.localise import localised, messages_of
+from carbonpath.report.i18n.messages import entries, placeholders, translate
+from tests.conftest import CEADS
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+CATALOGUE = HERE / "messages.zh.toml"
+
+
+def _zh(d: dict) -> dict:
+    """Plain results ``d`` as a ``language = "zh"`` study would give them."""
+    settings = dict(d.get("settings") or {})
+    settings["report"] = {**(settings.get("report") or {}), "language": "zh"}
+    return {**d, "settings": settings}
+
+
+def _untranslated(d: dict) -> list[str]:
+    return [m for m in messages_of(d) if translate(m, "zh", "，") is None]
+
+
+# ---- the catalogue ----------------------------------------------------------------
+
+
+def test_catalogue_parses_and_each_template_is_given_once() -> None:
+    raw = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+    items = raw["message"]
+    assert len(items) == len(entries("zh")) > 100
+    ens = [i["en"] for i in items]
+    assert len(ens) == len(set(ens))
+    assert all(set(i) == {"en", "zh"} for i in items)
+
+
+def test_every_translation_has_the_placeholders_of_its_template() -> None:
+    bad = []
+    for item in tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))["message"]:
+        en, zh = placeholders(item["en"]), placeholders(item["zh"])
+        if set(en) != set(zh) or any(zh.values()):  # kinds are declared in en only
+            bad.append(item["en"])
+    assert bad == []
+
+
+def test_every_translation_is_chinese() -> None:
+    # one list item ("+0.5 with trace (k = 0.1)") becomes symbols only: "trace：+0.5（k = 0.1）"
+    plain = [e.en for e in entries("zh") if not HAN.search(e.target)]
+    assert plain == ["{b} with {rule} (k = {k})"]
+
+
+#: a value of each kind of placeholder, and what it becomes in Chinese
+SAMPLE = {
+    "": ("Q9", "Q9"),
+    "int": ("2017", "2017"),
+    "num": ("1.25e+06", "1.25e+06"),
+    "msg": ("no value", "没有数值"),
+    "term": ("total", "合计"),
+    "terms": ("mass, volume", "质量，体积"),
+    "msgs": ("+0.5 with trace (k = 0.1), -0.2 with HKB (k = 0)", "trace：+0.5（k = 0.1）"),
+}
+
+
+@pytest.mark.parametrize("entry", entries("zh"), ids=lambda e: e.en[:60])
+def test_each_template_translates_a_message_it_describes(entry) -> None:
+    """Fill the English template with a value per placeholder: the message translates,
+    each plain or numeric value is kept and each nested message is translated too."""
+    values = {n: SAMPLE[k][0] for n, k in entry.kinds.items()}
+    message = (
+        re.sub(r"\{([A-Za-z_]\w*)(?::[a-z]+)?\}", lambda m: values[m.group(1)], entry.en)
+        .replace("{{", "{")
+        .replace("}}", "}")
+    )
+    out = translate(message, "zh", "，")
+    assert out is not None, message
+    assert HAN.search(out) or not HAN.search(entry.target)
+    for name, kind in entry.kinds.items():
+        assert SAMPLE[kind][1] in out, (name, out)
+
+
+def test_nested_messages_numbers_and_user_text() -> None:
+    msg = (
+        "after corrections and gap filling: rd_expenditure of sector 北京-C in 2015 is "
+        "missing; filled with 2.20005e+10 yuan by linear interpolation between 2014 and 2016"
+    )
+    assert translate(msg, "zh") == (
+        "修正和缺失值填补之后：行业 北京-C 的 rd_expenditure 在 2015 年缺失；"
+        "已填补为 2.20005e+10 yuan（2014 年与 2016 年之间的线性插值）"
+    )
+    # a jump of the region's total: the word "total" is translated, the numbers kept
+    assert translate(
+        "total in 2019 is 1/32.1 of the median of its neighbouring years (2015, 2016)", "zh"
+    ) == ("合计 在 2019 年为相邻年份（2015, 2016）中位数的 1/32.1")
+
+
+def test_an_unknown_message_is_marked_and_counted() -> None:
+    d = _zh({"warnings": ["a message no template knows", "study.toml declares no [[targets]]"]})
+    out, tr = localised(d)
+    mark = text("report.untranslated_mark", "zh")
+    assert out["warnings"] == [
+        mark + "a message no template knows",
+        "study.toml 未声明 [[targets]]（减排目标）",
+    ]
+    assert tr.missed == ["a message no template knows"]
+    # a nested message that is unknown leaves the whole message in English
+    assert translate("OLS not computed: something else went wrong.", "zh") is None
+
+
+def test_english_results_are_not_touched() -> None:
+    d = {"warnings": ["study.toml declares no [[targets]]"], "settings": {"report": {}}}
+    out, tr = localised(d)
+    assert out is d and tr.missed == []
+
+
+# ---- completeness on real studies ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builtin() -> dict:
+    import carbonpath
+
+    return carbonpath.load_study().run().to_dict()
+
+
+@pytest.fixture(scope="module")
+def panel(tmp_path_factory) -> dict:
+    from tests.report.studies import run_study
+    from tests.study.panel_study import write_panel_study
+
+    folder = tmp_path_factory.mktemp("panel") / "study"
+    write_panel_study(folder)
+    return run_study(folder).to_dict()
+
+
+def test_builtin_study_every_message_translated(builtin) -> None:
+    assert len(messages_of(builtin)) > 30
+    assert _untranslated(builtin) == []
+
+
+def test_panel_study_every_message_translated(panel) -> None:
+    assert _untranslated(panel) == []
+
+
+@pytest.mark.parametrize("variant", ["full", "hostile"])
+def test_report_studies_every_message_translated(variant) -> None:
+    from tests.report.studies import results_for
+
+    assert _untranslated(results_for(variant).to_dict()) == []
+
+
+@pytest.mark.skipif(not CEADS.is_dir(), reason="the CEADs workbooks are not here")
+def test_ceads_import_every_message_translated(tmp_path: Path) -> None:
+    from carbonpath.io.ceads_study import import_ceads
+    from tests.report.studies import run_study
+
+    books = sorted(CEADS.glob("Emission_Inventories_for_30_Provinces_201[5-9].xlsx"))
+    folder = import_ceads(books, "Beijing", tmp_path / "bj")
+    d = run_study(Path(folder)).to_dict()
+    assert len(messages_of(d)) > 10
+    assert _untranslated(d) == []
+
+
+def test_zh_report_shows_the_messages_in_chinese(builtin) -> None:
+    from carbonpath.report.html.page import render_html
+
+    page = render_html(_zh(builtin))
+    assert "保留英文原文" not in page
+    assert text("report.untranslated_mark", "zh") not in page
+    # a quality finding, a STIRPAT warning and a test verdict, in Chinese
+    assert "是否单位或小数点错位了 10 倍" in page
+    assert "岭回归的 t 值和 p 值把 k 视为固定值" in page
+    assert "在 5% 水平上拒绝平稳性" in page
+    assert "unit or decimal slip" not in page
+    assert "Ridge t and p-values" not in page
+
+
+def test_en_report_keeps_every_message_as_written(builtin) -> None:
+    from carbonpath.report.html.page import render_html
+
+    page = render_html(builtin)
+    assert not HAN.search(page)
+    assert "Ridge t and p-values treat k as fixed" in page
+    assert "(a unit or decimal slip of 10x?)" in page
