@@ -9,7 +9,9 @@ built-in one, the synthetic panel, the report-test studies, a CEADs import when
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from carbonpath.report.i18n.localise import localised, messages_of
 from carbonpath.report.i18n.messages import entries, placeholders, translate
 from tests.conftest import CEADS
 
+MINI = Path(__file__).resolve().parents[1] / "bad_inputs" / "_mini"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 CATALOGUE = HERE / "messages.zh.toml"
 
@@ -170,6 +173,114 @@ def test_ceads_import_every_message_translated(tmp_path: Path) -> None:
     folder = import_ceads(books, "Beijing", tmp_path / "bj")
     d = run_study(Path(folder)).to_dict()
     assert len(messages_of(d)) > 10
+    assert _untranslated(d) == []
+
+
+# ---- small studies that trigger the other messages found in the source ----------------
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "study.toml"
+    toml = path.read_text(encoding="utf-8")
+    assert old in toml, old
+    path.write_text(toml.replace(old, new), encoding="utf-8")
+
+
+def identity_study(folder: Path) -> Path:
+    """A Kaya-type STIRPAT whose regressors multiply to the response (identity check)."""
+    shutil.copytree(MINI, folder)
+    _edit(
+        folder,
+        'lnT = "output_value[modern] / energy[modern]"\n',
+        'lnT = "energy[modern] / output_value[modern]"\nlnRE = "co2[modern] / energy[modern]"\n',
+    )
+    return folder
+
+
+def quality_study(folder: Path) -> Path:
+    """Findings and fills: a copied row, a zero between years, a fractional headcount,
+    an inner and an edge gap (held), user weights not summing to 1, small-value LMDI."""
+    shutil.copytree(MINI, folder)
+    _edit(
+        folder,
+        'method = "entropy"',
+        'method = "user"\nweights = {output_per_energy = 1, co2_intensity = 2, rd_intensity = 1}',
+    )
+    _edit(
+        folder,
+        "[report]",
+        '[quality]\nextrapolate = "hold"\n\n[decomposition]\nzero_limits = false\n\n[report]',
+    )
+    gone = {("2022", "D", "rd_expenditure"), ("2018", "B", "rd_expenditure")}
+    eco = [
+        r
+        for r in _csv(folder / "economy.csv")
+        if (r["year"], r["sector"], r["variable"]) not in gone
+    ]
+    for r in eco:
+        if (r["year"], r["sector"], r["variable"]) == ("2017", "A", "employment"):
+            r["value"] = str(float(r["value"]) + 0.5)
+    _write_csv(folder / "economy.csv", eco)
+    energy = _csv(folder / "energy.csv")
+    coal_b = {r["year"]: r["value"] for r in energy if (r["sector"], r["fuel"]) == ("B", "coal")}
+    for r in energy:
+        if (r["sector"], r["fuel"]) == ("D", "coal"):
+            r["value"] = coal_b[r["year"]]
+        if (r["year"], r["sector"], r["fuel"]) == ("2019", "A", "natural_gas"):
+            r["value"] = "0"
+    _write_csv(folder / "energy.csv", energy)
+    return folder
+
+
+def paths_study(folder: Path) -> Path:
+    """The report-test study with scope 2 (a year without a published grid factor), one
+    index subsystem with a constant indicator, no decoupling, a rising scenario."""
+    from tests.report.studies import write_study
+
+    write_study(folder)
+    _edit(folder, 'direction = "+"\n', 'direction = "+"\nsubsystem = "economy"\n')
+    _edit(folder, 'direction = "-"\n', 'direction = "-"\nsubsystem = "economy"\n')
+    _edit(
+        folder,
+        '[[index.indicators]]\nname = "co2_intensity"',
+        '[[index.indicators]]\nname = "flat"\nexpr = "output_value[modern] / output_value[modern]"\n'
+        'direction = "+"\nsubsystem = "economy"\n\n[[index.indicators]]\nname = "co2_intensity"',
+    )
+    extra = (
+        "\n[accounting.scope2]\nenabled = true\nyear = 2020\n\n[decomposition.decoupling]\n"
+        'enabled = false\n\n[scenarios.rising]\nlabel = "Rising"\nlnA = -0.30\nlnT = -0.30\n'
+    )
+    path = folder / "study.toml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (identity_study, "The regressors multiply to the response"),
+        (quality_study, "is identical to sector B in all 8 years"),
+        (paths_study, "scope 2: 2020 has no published factor"),
+    ],
+)
+def test_fixture_studies_every_message_translated(build, expected, tmp_path: Path) -> None:
+    from tests.report.studies import run_study
+
+    d = run_study(build(tmp_path / "study")).to_dict()
+    messages = messages_of(d)
+    assert any(expected in m for m in messages), messages
     assert _untranslated(d) == []
 
 
