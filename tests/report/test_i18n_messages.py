@@ -267,12 +267,50 @@ def paths_study(folder: Path) -> Path:
     return folder
 
 
+PANEL_MODELS = """
+[index]
+unit = "region"
+
+[[index.indicators]]
+name = "gdp_per_person"
+expr = "gdp[region] / population[region]"
+direction = "+"
+
+[[index.indicators]]
+name = "co2_per_gdp"
+expr = "co2[*] / gdp[region]"
+direction = "-"
+
+[stirpat]
+response = "co2[*]"
+unit = "region"
+k = 0.1
+bootstrap = 50
+
+[stirpat.regressors]
+lnP = "population[region]"
+lnA = "gdp[region] / population[region]"
+"""
+
+
+def panel_models_study(folder: Path) -> Path:
+    """The synthetic panel with an index and a STIRPAT over regions (XJ starts late:
+    region-years dropped; within-region fit; no single-series cointegration)."""
+    from tests.study.panel_study import write_panel_study
+
+    write_panel_study(folder)
+    path = folder / "study.toml"
+    path.write_text(path.read_text(encoding="utf-8") + PANEL_MODELS, encoding="utf-8")
+    return folder
+
+
 @pytest.mark.parametrize(
     ("build", "expected"),
     [
         (identity_study, "The regressors multiply to the response"),
         (quality_study, "is identical to sector B in all 8 years"),
         (paths_study, "scope 2: 2020 has no published factor"),
+        (panel_models_study, "Panel over regions: OLS and ridge are fitted"),
     ],
 )
 def test_fixture_studies_every_message_translated(build, expected, tmp_path: Path) -> None:
