@@ -118,6 +118,11 @@ def test_an_unknown_message_is_marked_and_counted() -> None:
         "study.toml 未声明 [[targets]]（减排目标）",
     ]
     assert tr.missed == ["a message no template knows"]
+    from carbonpath.report.html.page import untranslated_note
+
+    assert untranslated_note(tr) == (
+        "分析模块生成的消息中有 1 条在词表中没有译文，以英文原文显示，并标有［英文原文］。"
+    )
     # a nested message that is unknown leaves the whole message in English
     assert translate("OLS not computed: something else went wrong.", "zh") is None
 
@@ -343,3 +348,20 @@ def test_en_report_keeps_every_message_as_written(builtin) -> None:
     assert not HAN.search(page)
     assert "Ridge t and p-values treat k as fixed" in page
     assert "(a unit or decimal slip of 10x?)" in page
+
+
+def test_zh_word_document_shows_the_messages_in_chinese(builtin) -> None:
+    import io
+
+    from docx import Document
+
+    from carbonpath.report.docx import docx_bytes
+
+    doc = Document(io.BytesIO(docx_bytes(_zh(builtin))))
+    paras = [p.text for p in doc.paragraphs]
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert any("岭回归的 t 值和 p 值把 k 视为固定值" in p for p in paras)
+    assert any("是否单位或小数点错位了 10 倍" in c for c in cells)
+    assert not any("Ridge t and p-values" in p for p in paras)
+    mark = text("report.untranslated_mark", "zh")
+    assert not any(mark in x for x in paras + cells)
