@@ -365,3 +365,71 @@ def test_zh_word_document_shows_the_messages_in_chinese(builtin) -> None:
     assert not any("Ridge t and p-values" in p for p in paras)
     mark = text("report.untranslated_mark", "zh")
     assert not any(mark in x for x in paras + cells)
+
+
+# ---- findings written by the quality checks themselves, on a small table --------------
+
+YEARS = list(range(2010, 2020))
+
+
+def _series(rows: list[dict], sector: str, var: str, vals: list, unit: str, dim: str) -> None:
+    for y, v in zip(YEARS, vals, strict=True):
+        rows.append(
+            dict(year=y, sector=sector, variable=var, value=float(v), unit=unit, dimension=dim)
+        )
+
+
+def quality_table():
+    """An economy table with one of each finding the study fixtures do not produce: a
+    negative value, a share above 1, units of the wrong kind and mixed kinds, a run of
+    zeros shared by three series, a partly copied series, an amount moved between two
+    sectors, a variable one member lacks."""
+    import pandas as pd
+
+    rows: list[dict] = []
+    base = [100, 104, 108, 112, 117, 122, 127, 132, 137, 143]
+    _series(rows, "A", "output_value", base, "yuan", "currency")
+    _series(rows, "B", "output_value", [1.5 * b for b in base], "yuan", "currency")
+    _series(rows, "A", "rd_expenditure", range(10, 20), "yuan", "currency")
+    _series(
+        rows, "B", "rd_expenditure", [20, 21, 12, 13, 14, 15, 26, 27, 28, 29], "yuan", "currency"
+    )
+    _series(rows, "A", "value_added", [-5, *range(30, 39)], "yuan", "currency")
+    _series(rows, "A", "green_share", [0.2, 0.3, 1.5, *[0.3] * 7], "1", "ratio")
+    _series(rows, "A", "employment", range(50, 60), "t", "mass")
+    _series(rows, "B", "operating_revenue", range(5, 15), "yuan", "currency")
+    rows[-5].update(unit="t", dimension="mass")
+    for s, v in (("A", 500), ("B", 800), ("M", 2000)):
+        _series(rows, s, "energy_total", [v, v, 0, 0, v, v, v, v, v, v], "GJ", "energy")
+    _series(
+        rows,
+        "A",
+        "rd_institutions",
+        [100, 101, 102, 103, 104, 404, 405, 406, 407, 408],
+        "count",
+        "count",
+    )
+    _series(
+        rows,
+        "B",
+        "rd_institutions",
+        [400, 401, 402, 403, 404, 104, 105, 106, 107, 108],
+        "count",
+        "count",
+    )
+    df = pd.DataFrame(rows).assign(file="economy.csv", line=range(2, len(rows) + 2))
+    sectors = pd.DataFrame({"code": ["A", "B", "M"], "role": ["member", "member", "reference"]})
+    return df, sectors
+
+
+def test_quality_checks_findings_translated() -> None:
+    from carbonpath.quality.checks import run_checks
+    from carbonpath.quality.totals import check_missing_variables
+
+    df, sectors = quality_table()
+    flags = run_checks(df, "variable", sectors=sectors) + check_missing_variables(df, sectors)
+    messages = list(dict.fromkeys(f["message"] for f in flags))
+    for check in ("negative", "share", "unit", "zero_between", "identical", "reallocation"):
+        assert any(f["check"] == check for f in flags), check
+    assert any("series are zero in every year" in m for m in messages), messages
+    assert [m for m in messages if translate(m, "zh", "，") is None] == []
