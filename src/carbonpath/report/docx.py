@@ -119,9 +119,11 @@ def docx_bytes(d: dict[str, Any], folder: Path | None = None) -> bytes:
             text("docx.no_python_docx", "en"), fix=text("docx.no_python_docx_fix", "en")
         ) from None
 
-    from carbonpath.report.html.page import build_sections, section_figures
+    from carbonpath.report.html.page import build_sections, section_figures, untranslated_note
+    from carbonpath.report.i18n.localise import localised
     from carbonpath.report.xlsx import FIXED_TIME, _normalise_zip
 
+    d, tr = localised(d)
     lang = language_of(d)
     doc = Document()
     _fonts(doc, lang)
@@ -131,9 +133,12 @@ def docx_bytes(d: dict[str, Any], folder: Path | None = None) -> bytes:
     years = st.get("years") or []
     span = f" · {years[0]}-{years[1]}" if len(years) == 2 else ""
     _para(doc, f"{st.get('region', '')}{span} · carbonpath {d.get('carbonpath_version', '')}")
-    figs = section_figures(d, folder, ("png",))
-    for sec in build_sections(d, folder, figs=figs):
+    figs = section_figures(d, folder, ("png",), tr=tr)
+    sections = build_sections(d, folder, figs=figs, tr=tr)
+    for sec in sections:
         _section(doc, sec, lang)
+        if sec.id == "summary" and untranslated_note(tr):
+            _para(doc, untranslated_note(tr), size=9, italic=True)
     _para(doc, text("report.footer", lang, version=d.get("carbonpath_version", "")), size=8.5)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title[:255], "carbonpath", "carbonpath"

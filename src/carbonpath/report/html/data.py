@@ -6,7 +6,7 @@ from typing import Any
 
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.html.tables import add_tables, records_table
-from carbonpath.report.i18n import language_of, text
+from carbonpath.report.i18n import has_text, language_of, text
 
 #: the quality findings' columns by importance (the message first after the place)
 FLAG_COLUMNS = [
@@ -39,6 +39,26 @@ def _counts(q: dict[str, Any], lang: str) -> str:
     )
 
 
+def _word(kind: str, code: Any, lang: str) -> Any:
+    """A finding's severity or check in words (``severity.<code>``, ``check.<code>``)."""
+    key = f"{kind}.{code}"
+    return text(key, lang) if isinstance(code, str) and has_text(key, lang) else code
+
+
+def flag_rows(q: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The quality findings as the table shows them: severity and check in words (the
+    messages are already in the report language, see report.i18n.localise)."""
+    return [
+        dict(
+            f,
+            severity=_word("severity", f.get("severity"), lang),
+            check=_word("check", f.get("check"), lang),
+        )
+        for f in q.get("flags") or []
+        if isinstance(f, dict)
+    ]
+
+
 def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
     """Data and quality: what was read, what the checks found and what was changed."""
     lang = language_of(d)
@@ -57,7 +77,7 @@ def build(d: dict[str, Any], figs: dict[str, list[Figure]]) -> Section:
             lang=lang,
         ),
         records_table(
-            q.get("flags") or [],
+            flag_rows(q, lang),
             text("caption.flags", lang),
             FLAG_COLUMNS,
             lang=lang,

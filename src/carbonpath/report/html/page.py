@@ -19,10 +19,12 @@ from carbonpath.core.units import TCE_GJ
 from carbonpath.report.html.format import fmt_num
 from carbonpath.report.html.model import Figure, Section
 from carbonpath.report.i18n import language_of, text
+from carbonpath.report.i18n.localise import localised
 
 if TYPE_CHECKING:  # pragma: no cover
     from carbonpath.report.contract import ResultsLike as Results
     from carbonpath.report.figures import FigureSpec
+    from carbonpath.report.i18n.messages import Translator
 
 TEMPLATE = "report.html.j2"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -39,17 +41,22 @@ def svg_size_px(svg: bytes) -> tuple[int, int]:
     return round(w), round(h)
 
 
-def _figure(spec: FigureSpec, files: dict[str, bytes], notes: list[str]) -> Figure:
+def _same(message: str) -> str:
+    return message
+
+
+def _figure(spec: FigureSpec, files: dict[str, bytes], notes: list[str], tr: Any = _same) -> Figure:
+    """A figure of the page; its skip reason and notes in the report language (``tr``)."""
     fig = Figure(spec.name, spec.title, spec.caption)
     svg, png = files.get("svg"), files.get("png", b"")
     if svg is None and not png:
-        fig.skipped = spec.skip or "no data"
+        fig.skipped = tr(spec.skip or "no data")
         return fig
     if svg is not None:
         fig.src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         fig.width, fig.height = svg_size_px(svg)
     fig.png = png
-    fig.notes = list(notes)
+    fig.notes = [tr(n) for n in notes]
     return fig
 
 
@@ -74,10 +81,14 @@ def _keep(folder: Path | None, name: str, svg: bytes, png: bytes) -> None:
 
 
 def section_figures(
-    d: dict[str, Any], folder: Path | None, formats: tuple[str, ...] = ("svg",)
+    d: dict[str, Any],
+    folder: Path | None,
+    formats: tuple[str, ...] = ("svg",),
+    tr: Translator | None = None,
 ) -> dict[str, list[Figure]]:
     """Figures per section in ``formats``; embedded from folder/figures/<name>.<fmt>
-    or drawn in memory. The context series' figures (context.csv) come with them."""
+    or drawn in memory. The context series' figures (context.csv) come with them.
+    ``tr`` translates skip reasons and notes (see :mod:`carbonpath.report.i18n.localise`)."""
     from carbonpath.report.figures import (
         build_context,
         context_series,
@@ -110,7 +121,8 @@ def section_figures(
                 _keep(folder, s.name, svg, png)
     out: dict[str, list[Figure]] = {}
     for spec in [*specs, *extra]:
-        out.setdefault(spec.section, []).append(_figure(spec, files.get(spec.name, {}), ctx.notes))
+        fig = _figure(spec, files.get(spec.name, {}), ctx.notes, tr or _same)
+        out.setdefault(spec.section, []).append(fig)
     return out
 
 
@@ -129,11 +141,17 @@ def number_items(sections: list[Section]) -> list[Section]:
 
 
 def build_sections(
-    d: dict[str, Any], folder: Path | None = None, figs: dict[str, list[Figure]] | None = None
+    d: dict[str, Any],
+    folder: Path | None = None,
+    figs: dict[str, list[Figure]] | None = None,
+    tr: Translator | None = None,
 ) -> list[Section]:
     """The report's sections in the order of the paper, each with its tables, figures and
     warnings: summary, the overview (economy, context series), data, emissions, index,
-    drivers, decomposition and pathways, regions, methods, software."""
+    drivers, decomposition and pathways, regions, methods, software.
+
+    ``d`` should be :func:`~carbonpath.report.i18n.localise.localised` results (its
+    messages in the report language); ``tr`` translates the figures' notes."""
     from carbonpath.report.html import (
         context,
         data,
@@ -146,7 +164,7 @@ def build_sections(
         summary,
     )
 
-    figs = section_figures(d, folder) if figs is None else figs
+    figs = section_figures(d, folder, tr=tr) if figs is None else figs
     builders = (
         summary.build,
         emissions.build_economy,
@@ -168,6 +186,13 @@ def _finalize(value: Any) -> Any:
     return display_text(value) if isinstance(value, str) else value
 
 
+def untranslated_note(tr: Translator) -> str:
+    """How many messages the report leaves in English ('' when none)."""
+    if not tr.missed:
+        return ""
+    return text("report.untranslated", tr.lang, n=len(tr.missed), mark=tr.mark.strip())
+
+
 def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
     """The report's HTML text for the plain results ``d``."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -182,6 +207,8 @@ def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
         finalize=_finalize,
     )
     env.filters["num"] = fmt_num
+    d, tr = localised(d)
+    sections = build_sections(d, folder, tr=tr)
     lang = language_of(d)
     st = d.get("study") or {}
     years = st.get("years") or []
@@ -192,7 +219,8 @@ def render_html(d: dict[str, Any], folder: Path | None = None) -> str:
         region=str(st.get("region") or ""),
         years=f"{years[0]}-{years[1]}" if len(years) == 2 else "",
         version=str(d.get("carbonpath_version") or ""),
-        sections=build_sections(d, folder),
+        sections=sections,
+        untranslated=untranslated_note(tr),
         tce_gj=TCE_GJ,
     )
 

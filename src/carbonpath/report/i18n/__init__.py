@@ -8,6 +8,9 @@ of a language are merged and a key defined twice is an error. Sentences carry na
 fields (``"In {year} the most carbon-intensive industry was {name}"``) that
 :func:`text` fills with ``str.format_map``; the templates are ours, never user text.
 
+The analyses' own messages (warnings, notes, skip reasons, quality findings; English
+in results.json) are translated by :mod:`.messages` from ``messages.<lang>.toml``.
+
 A key missing in a language falls back to English (tests/report/test_i18n.py checks
 that ``zh`` has every ``en`` key); a key missing in English is a ``KeyError``.
 """
@@ -39,9 +42,12 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, str], source: st
 
 
 def _files(lang: str) -> list[Path]:
-    """``<lang>.toml`` first, then every ``<part>.<lang>.toml`` in name order."""
+    """``<lang>.toml`` first, then every ``<part>.<lang>.toml`` in name order (not
+    ``messages.<lang>.toml``: the analyses' messages, :mod:`.messages`)."""
     main = HERE / f"{lang}.toml"
-    parts = sorted(p for p in HERE.glob(f"*.{lang}.toml") if p != main)
+    parts = sorted(
+        p for p in HERE.glob(f"*.{lang}.toml") if p != main and not p.name.startswith("messages.")
+    )
     return ([main] if main.is_file() else []) + parts
 
 
