@@ -55,3 +55,42 @@ def test_palette_is_okabe_ito() -> None:
         "#000000",
     }
     assert set(style.PALETTE) - {"#999999"} == okabe_ito
+
+
+def test_font_lookups_remembered_only_inside_the_style() -> None:
+    """Inside the style the font search answers as matplotlib's own, from memory."""
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties
+
+    manager = font_manager.fontManager
+    search = type(manager)._find_fonts_by_props
+    props = [FontProperties(size=s, weight=w) for s in (7, 9) for w in ("normal", "bold")]
+    with style.style_context():
+        assert "_find_fonts_by_props" in vars(manager)
+        for p in props:
+            direct = search(manager, p)
+            assert manager._find_fonts_by_props(p) == direct
+            assert manager._find_fonts_by_props(p) == direct  # remembered
+        assert len(style.FontLookups._found) == len(props)
+        family = FontProperties(family=["DejaVu Sans"])
+        assert manager._find_fonts_by_props(family) == search(manager, family)
+        with style.style_context():  # nested: still remembering
+            assert "_find_fonts_by_props" in vars(manager)
+        assert "_find_fonts_by_props" in vars(manager)
+    assert "_find_fonts_by_props" not in vars(manager)
+    assert style.FontLookups._found == {}
+
+
+def test_font_lookups_of_other_threads_are_not_remembered() -> None:
+    import threading
+
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties
+
+    manager = font_manager.fontManager
+    with style.style_context():
+        before = dict(style.FontLookups._found)
+        t = threading.Thread(target=manager._find_fonts_by_props, args=(FontProperties(size=13),))
+        t.start()
+        t.join()
+        assert style.FontLookups._found == before

@@ -15,7 +15,11 @@ fonts, sizes and colours, and only reproducible when two runs write the same byt
 - Determinism: Agg backend, a fixed SVG hash salt, no dates in SVG metadata and a
   fixed ``Software`` entry in PNG metadata, so two runs write byte-identical files.
 - Speed: a figure is laid out once (:func:`layout_bbox`) and saved in every format from
-  that layout; only the drawing itself is repeated per format.
+  that layout; only the drawing itself is repeated per format.  Inside
+  :func:`style_context` matplotlib's font search (a text's family list -> font files,
+  asked once per family for every text measured or drawn, each time reading eleven
+  rcParams) is remembered per set of font properties: the style fixes the fonts, so
+  the answer cannot change while it is active (:class:`FontLookups`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -170,6 +175,79 @@ def style_info() -> StyleInfo:
     return StyleInfo(cjk_font=cjk, notes=notes)
 
 
+class FontLookups:
+    """Remembered answers of matplotlib's font search while a carbonpath style is active.
+
+    matplotlib resolves a text's font families to font files
+    (``fontManager._find_fonts_by_props``) every time the text is measured or drawn:
+    about 11,000 searches for the built-in study's figures, each reading eleven rcParams
+    before its own cache is consulted.  While the style is active the font rcParams
+    are the style's, so the answer depends only on the font properties, the file type
+    and the search options; it is kept here, on the font manager instance, and dropped
+    when the last style context is left.  Failed searches are not kept.  Other threads
+    ask matplotlib itself.
+    """
+
+    _lock = threading.Lock()
+    _depth = 0
+    _owner: int | None = None
+    _found: dict[tuple[Any, ...], Any] = {}
+
+    @classmethod
+    def enter(cls) -> None:
+        """Start remembering (the outermost style context of the first thread only)."""
+        from matplotlib import font_manager
+
+        with cls._lock:
+            if cls._depth == 0:
+                cls._owner = threading.get_ident()
+                cls._found = {}
+                manager = font_manager.fontManager
+                search = type(manager)._find_fonts_by_props.__get__(manager)
+                manager._find_fonts_by_props = cls._remembering(search)  # type: ignore[method-assign]
+            cls._depth += 1
+
+    @classmethod
+    def leave(cls) -> None:
+        """Stop remembering when the outermost style context ends."""
+        from matplotlib import font_manager
+
+        with cls._lock:
+            cls._depth -= 1
+            if cls._depth == 0:
+                font_manager.fontManager.__dict__.pop("_find_fonts_by_props", None)
+                cls._found = {}
+                cls._owner = None
+
+    @classmethod
+    def _remembering(cls, search: Any) -> Any:
+        def find(prop: Any, fontext: str = "ttf", *args: Any, **kw: Any) -> Any:
+            if threading.get_ident() != cls._owner:
+                return search(prop, fontext, *args, **kw)
+            key = (_font_key(prop), fontext, args, tuple(sorted(kw.items())))
+            found = cls._found.get(key)
+            if found is None:
+                found = cls._found[key] = search(prop, fontext, *args, **kw)
+            return list(found)
+
+        return find
+
+
+def _font_key(prop: Any) -> Any:
+    """What a font search depends on besides the rcParams: the properties' values."""
+    if isinstance(prop, str):
+        return prop
+    return (
+        tuple(prop.get_family()),
+        prop.get_style(),
+        prop.get_variant(),
+        prop.get_weight(),
+        prop.get_stretch(),
+        prop.get_size(),
+        prop.get_file(),
+    )
+
+
 @contextmanager
 def style_context(info: StyleInfo | None = None) -> Iterator[StyleInfo]:
     """Draw and save inside the carbonpath style without touching global rcParams."""
@@ -178,7 +256,11 @@ def style_context(info: StyleInfo | None = None) -> Iterator[StyleInfo]:
     use_agg()
     info = info or style_info()
     with matplotlib.rc_context(rc_params(info.cjk_font)):
-        yield info
+        FontLookups.enter()
+        try:
+            yield info
+        finally:
+            FontLookups.leave()
 
 
 def layout_bbox(fig: Figure, dpi: float | None = None) -> Bbox:

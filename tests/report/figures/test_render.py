@@ -136,6 +136,7 @@ def test_each_figure_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         return original(self, fig)
 
     monkeypatch.setattr(ConstrainedLayoutEngine, "execute", counting)
+    monkeypatch.setenv("CARBONPATH_FIGURE_JOBS", "1")  # counted in this process
     monkeypatch.setattr(Figure, "tight_layout", lambda *a, **k: pytest.fail("tight_layout"))
     monkeypatch.setattr(Figure, "get_tightbbox", lambda *a, **k: pytest.fail("tight bbox"))
     manifest = figures.write_figures(results_for("full"), tmp_path)
@@ -145,7 +146,8 @@ def test_each_figure_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_nothing_written_outside_the_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No temporary files and no worker processes: a killed run leaves nothing behind."""
+    """No temporary files and no started programs (forked drawing processes write only
+    into figures/ and die with the run: test_parallel.py)."""
     import tempfile
 
     tmpdir = tmp_path / "tmpdir"

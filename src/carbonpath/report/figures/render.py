@@ -7,11 +7,10 @@ drawn empty.  ``write_figures`` draws the drawable ones into ``figures/`` as PNG
 
 Each figure is built once on its fixed canvas and laid out once
 (:func:`carbonpath.report.figures.files.freeze_layout`); its PNG and SVG are drawn from
-that same layout.  The figures are drawn one after the
-other in this process: with one layout per figure, worker processes no longer paid for
-their start-up on a default run (measured in benchmarks/bench_report.py), and drawing
-here means nothing outlives a killed run and nothing is written outside the output
-folder.
+that same layout.  With more than one usable CPU the figures are drawn by processes
+forked here, once the results are ready (:mod:`carbonpath.report.figures.parallel`:
+they die with this process and write only into ``figures/``); the files are the same
+bytes as when one process draws them all.  The manifest is built here, in report order.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from carbonpath.report.figures import (
 )
 from carbonpath.report.figures.context import Context, FigureSpec, build_context
 from carbonpath.report.figures.files import figure_files, write_figure_files
+from carbonpath.report.figures.parallel import draw_all, job_count
 from carbonpath.report.style import DEFAULT_DPI, StyleInfo, style_context, style_info
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,19 +108,30 @@ def write_figures(results: Results, folder: Path) -> list[dict[str, Any]]:
     manifest: list[dict[str, Any]] = []
     with style_context() as info:
         ctx = build_context(d, info)
-        for spec in (s for module in SECTIONS for s in module.specs(ctx)):
-            entry: dict[str, Any] = {
-                "name": spec.name,
-                "title": spec.title,
-                "caption": spec.caption,
-            }
-            if spec.draw is None:
-                entry["skipped"] = spec.skip
-            else:
-                svg, png = figure_files(spec.draw(ctx), dpi, ("svg", "png"))
-                files = write_figure_files(out_dir, spec.name, svg, png)
-                entry["files"] = [f"figures/{f}" for f in files]
-                if ctx.notes:
-                    entry["notes"] = list(ctx.notes)
-            manifest.append(entry)
+        specs = [s for module in SECTIONS for s in module.specs(ctx)]
+        drawable = [s for s in specs if s.draw is not None]
+        if drawable:
+            out_dir.mkdir(parents=True, exist_ok=True)
+
+        def draw_one(i: int) -> None:
+            spec = drawable[i]
+            assert spec.draw is not None
+            svg, png = figure_files(spec.draw(ctx), dpi, ("svg", "png"))
+            write_figure_files(out_dir, spec.name, svg, png)
+
+        draw_all(len(drawable), draw_one, job_count(len(drawable)))
+        for spec in specs:
+            manifest.append(_entry(spec, ctx))
     return manifest
+
+
+def _entry(spec: FigureSpec, ctx: Context) -> dict[str, Any]:
+    """The manifest entry of a figure drawn into figures/ or skipped."""
+    entry: dict[str, Any] = {"name": spec.name, "title": spec.title, "caption": spec.caption}
+    if spec.draw is None:
+        entry["skipped"] = spec.skip
+        return entry
+    entry["files"] = [f"figures/{spec.name}.png", f"figures/{spec.name}.svg"]
+    if ctx.notes:
+        entry["notes"] = list(ctx.notes)
+    return entry
