@@ -230,3 +230,23 @@ def test_two_spellings_in_different_years_fold_alike(tmp_path: Path) -> None:
     _same_cells(got, want)
     a = got.set_index(["year", "sector", "fuel"])
     assert a.loc[(2016, "A", "coal"), "value"] == 110.0 + 280.0  # NFD F1 and F2
+
+
+@pytest.mark.parametrize("column", ["sector", "facility", "fuel"])
+def test_a_null_cell_is_located_as_by_the_in_memory_parquet_reader(
+    tmp_path: Path, column: str
+) -> None:
+    # the reference: the same Parquet file read into memory (kind = "pandas")
+    _csv, duck = _both(tmp_path, ROWS)
+    frame = pd.read_parquet(duck / "energy.parquet")
+    frame[column] = frame[column].astype(object)
+    frame.loc[6, column] = None  # row 8
+    frame.to_parquet(duck / "energy.parquet", index=False)
+    got = _error(duck)
+    (duck / "study.toml").write_text(
+        (duck / "study.toml").read_text().replace('kind = "duckdb"', 'kind = "pandas"'),
+        encoding="utf-8",
+    )
+    want = _error(duck)
+    assert got.startswith(f"energy.parquet, row 8, column '{column}'"), got
+    assert got == want
