@@ -545,11 +545,10 @@ def rank_probability(
     rows = max(1, chunk_elements // max(n, 1))
     for start in range(0, draws.shape[0], rows):
         d = draws[start : start + rows]
-        d_order = np.argsort(-d, axis=1, kind="stable")
-        ranks = np.empty_like(d_order)
-        np.put_along_axis(ranks, d_order, np.arange(1, n + 1)[None, :], axis=1)
-        same = ranks == central_rank[None, :]
-        held += same.sum(axis=0)
+        # the item at each rank of the draw; an item keeps its rank when it is the
+        # central ranking's item at that rank (no inverse permutation needed)
+        same = np.argsort(-d, axis=1, kind="stable") == order[None, :]
+        held[order] += same.sum(axis=0)
         whole += int(np.all(same, axis=1).sum())
     total = draws.shape[0]
     items = pd.DataFrame(
