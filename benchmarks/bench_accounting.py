@@ -5,7 +5,8 @@
    (``carbonpath.load_study().run(only=["emissions"])``).
 2. National-scale synthetic inventory (31 regions x 40 sectors x 20 fuels x 30 years =
    744,000 cells): accounting (``compute_emissions``) and a chunked Monte Carlo with
-   year totals and region x year totals, reporting wall and CPU time, the Monte
+   year totals and region x year totals (and first the ``sums`` method of issue 18, drawing
+   the region x year x fuel bin sums, median of 5), reporting wall and CPU time, the Monte
    Carlo's own peak memory (tracemalloc: Python/numpy allocations above its inputs)
    and the process's resident-memory high-water mark before and after it.  The
    Monte Carlo's time is mostly its random numbers: one normal variate per cell and
@@ -17,6 +18,7 @@ Run: ``PYTHONPATH=src python benchmarks/bench_accounting.py [--national-draws N]
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 import tracemalloc
@@ -28,6 +30,7 @@ import pandas as pd
 from carbonpath.accounting import uncertainty as unc
 from carbonpath.accounting.emissions import compute_emissions
 from carbonpath.accounting.factors import FactorSet, Fuel, load_factor_set
+from carbonpath.accounting.uncertainty_sums import monte_carlo_sums
 
 
 def study_inputs(seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -179,6 +182,17 @@ def bench_national(draws: int) -> None:
             list(range(dims["regions"] * dims["years"])),
         ),
     ]
+    sums = []
+    for _ in range(5):  # the sums method (issue 18 target: <= 1 s), median of 5
+        t0, c0 = time.perf_counter(), time.process_time()
+        monte_carlo_sums(cells, 0.05, fu, groupings[::-1], draws=draws, seed=3)
+        sums.append((time.perf_counter() - t0, time.process_time() - c0))
+    sums.sort()
+    print(
+        f"  Monte Carlo on sums (region x year bins, {draws:,} draws), median of 5: "
+        f"{sums[2][0]:.2f} s wall, {sums[2][1]:.2f} s CPU (min {sums[0][0]:.2f} s, "
+        f"max {sums[-1][0]:.2f} s); 1-minute load average {os.getloadavg()[0]:.1f}"
+    )
     rss_before = _max_rss_mib()
     tracemalloc.reset_peak()
     base_mem, _ = tracemalloc.get_traced_memory()

@@ -194,24 +194,71 @@ def write_study(folder: Path) -> None:
     )
 
 
+_PHASES = (  # (module, class or "", attribute, phase name): what the child's timer wraps
+    ("carbonpath.pipeline", "", "load_study", "load"),
+    ("carbonpath.study.load", "", "_fold_file", "load: facility fold (DuckDB)"),
+    ("carbonpath.study.load", "", "assure_study", "load: quality checks"),
+    ("carbonpath.pipeline", "Study", "run", "run"),
+    ("carbonpath.report.output", "", "write_outputs", "write outputs"),
+    ("carbonpath.results", "Results", "to_dict", "write outputs: to_dict"),
+    ("json", "", "dumps", "write outputs: JSON text (json.dumps)"),
+)
+
+
+def _child_phases(argv: list[str]) -> None:
+    """In the child: ``carbonpath run`` with a wall and CPU timer around each phase of
+    :data:`_PHASES`; prints ``PHASES {json}`` on stderr at the end."""
+    import functools
+    import importlib
+
+    from carbonpath.cli import main as cli_main
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(fn, name):
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                acc = spent.setdefault(name, [0.0, 0.0, 0])
+                acc[0] += time.perf_counter() - t0
+                acc[1] += time.process_time() - c0
+                acc[2] += 1
+
+        return wrapper
+
+    for module, cls, attr, name in _PHASES:
+        owner = importlib.import_module(module)
+        owner = getattr(owner, cls) if cls else owner
+        setattr(owner, attr, timed(getattr(owner, attr), name))
+    t0, c0 = time.perf_counter(), time.process_time()
+    code = cli_main(argv)
+    spent["carbonpath run (in the child)"] = [
+        time.perf_counter() - t0,
+        time.process_time() - c0,
+        1,
+    ]
+    print("PHASES " + json.dumps(spent), file=sys.stderr)
+    raise SystemExit(code)
+
+
 def bench_run(folder: Path) -> None:
     """``carbonpath run --formats json`` on the facility study, in a child process:
-    wall and CPU seconds and the child's peak resident memory (``RUSAGE_CHILDREN``)."""
+    wall and CPU seconds and the child's peak resident memory (``RUSAGE_CHILDREN``),
+    then the wall and CPU seconds of each phase (:data:`_PHASES`)."""
     write_study(folder)
     out = folder.parent / f"{folder.name}-out"
+    argv = ["run", str(folder), "--out", str(out), "--formats", "json"]
+    code = (
+        "import sys; sys.path.insert(0, {!r}); sys.path.insert(0, {!r}); import bench_scale; "
+        "bench_scale._child_phases({!r})"
+    ).format(str(HERE.parent / "src"), str(HERE), argv)
+    load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "carbonpath",
-            "run",
-            str(folder),
-            "--out",
-            str(out),
-            "--formats",
-            "json",
-        ],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=False,
@@ -226,8 +273,12 @@ def bench_run(folder: Path) -> None:
     print(
         f"  carbonpath run --formats json (10,000 draws): {wall:.1f} s wall, "
         f"{use.ru_utime + use.ru_stime:.1f} s CPU, peak RSS {use.ru_maxrss / 2**20:.2f} GiB; "
-        f"results.json {(out / 'results.json').stat().st_size / 2**20:.1f} MiB"
+        f"results.json {(out / 'results.json').stat().st_size / 2**20:.1f} MiB; 1-minute "
+        f"load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
+    line = [x for x in run.stderr.splitlines() if x.startswith("PHASES ")]
+    for name, (w, c, n) in json.loads(line[-1][7:]).items() if line else ():
+        print(f"    {name}: {w:.1f} s wall, {c:.1f} s CPU" + (f" ({n} calls)" if n > 1 else ""))
 
 
 def _groupings(cells: pd.DataFrame, unc):

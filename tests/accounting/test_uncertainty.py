@@ -193,3 +193,41 @@ def test_rank_probability():
 def test_missing_factor_uncertainty_is_an_error():
     with pytest.raises(InputError, match="gas"):
         unc.approach1_level(CELLS, 0.05, {"coal": 0.1}, ["year"])
+
+
+def test_rank_probability_when_the_central_order_is_not_the_column_order():
+    # central values a=1, b=3, c=2: ranks b 1, c 2, a 3 (hand-counted per draw below)
+    draws = np.array(
+        [
+            [1.0, 3.0, 2.0],  # b, c, a: all hold
+            [3.0, 1.0, 2.0],  # a, c, b: c holds
+            [0.0, 5.0, 6.0],  # c, b, a: a holds
+            [1.0, 4.0, 3.0],  # b, c, a: all hold
+        ]
+    )
+    rp = unc.rank_probability(draws, np.array([1.0, 3.0, 2.0]), ["a", "b", "c"], chunk_elements=3)
+    assert rp.p_ranking_holds == pytest.approx(0.5)
+    items = {i["scope"]: i for i in rp.items.to_dict(orient="records")}
+    assert [items[k]["rank"] for k in "abc"] == [3, 1, 2]
+    assert [items[k]["p_rank_holds"] for k in "abc"] == pytest.approx([0.75, 0.5, 0.75])
+
+
+def test_conditional_sums_are_f_mean_plus_root_f2_var_times_z():
+    from carbonpath.accounting.uncertainty_sums import column_plan, column_sums
+
+    rng = np.random.default_rng(4)
+    mean, var = rng.uniform(1, 2, (3, 2)), rng.uniform(0, 0.1, (3, 2))
+    f = rng.uniform(0.9, 1.1, (5, 2))
+    got = unc.conditional_sums(mean, var, f, np.random.default_rng(9))
+    z = np.random.default_rng(9).standard_normal((5, 3))
+    for d in range(5):
+        for k in range(3):
+            m = f[d, 0] * mean[k, 0] + f[d, 1] * mean[k, 1]
+            v = f[d, 0] ** 2 * var[k, 0] + f[d, 1] ** 2 * var[k, 1]
+            assert got[d, k] == pytest.approx(m + v**0.5 * z[d, k], rel=1e-14)
+    target = np.array([1, -1, 1])
+    plan = column_plan(target)
+    for _ in range(2):  # the plan is reused chunk after chunk
+        sums = column_sums(got, target, 2, plan)
+        np.testing.assert_array_equal(sums[:, 0], 0.0)
+        np.testing.assert_allclose(sums[:, 1], got[:, 0] + got[:, 2], rtol=1e-15)

@@ -243,3 +243,24 @@ def test_numpy_warnings_never_reach_the_terminal(tmp_path: Path):
         check=False,
     )
     assert "RuntimeWarning" in debug.stderr  # shown with --debug
+
+
+def test_results_are_serialised_once_for_the_json_and_the_summary(tmp_path, monkeypatch, capsys):
+    from carbonpath.results import Results
+
+    calls = []
+    real = Results.to_dict
+
+    def counted(self):
+        calls.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Results, "to_dict", counted)
+    assert (
+        main(["run", "--out", str(tmp_path / "o"), "--formats", "json", "--only", "emissions"]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "Outputs:" in printed  # the summary was printed (from the same dict)
+    assert len(calls) == 1
+    saved = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert saved["emissions"]["total"]

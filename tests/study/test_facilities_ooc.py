@@ -196,3 +196,57 @@ def test_a_text_value_the_sql_cannot_read_is_an_error_not_dropped(tmp_path: Path
     got = _error(duck)
     assert got.startswith("energy.parquet, row 6, column 'value'"), got
     assert "store the value column as numbers" in got
+
+
+NFC, NFD = "Caf\u00e91", "Cafe\u03011"  # one facility code in two Unicode forms
+
+
+@pytest.mark.parametrize(("first", "second"), [(NFC, NFD), ("F2", " F2")])
+def test_two_spellings_of_one_facility_are_one_facility(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    # rows 2 and 3 (header = row 1): the same facility, year, sector and fuel, written
+    # in two forms (composed and decomposed e-acute; a leading space): a repeat, as for
+    # sector and region codes, which are compared in NFC without surrounding space
+    rows = list(ROWS)
+    rows[0] = (2015, "A", first, "coal", 100.0)
+    rows[1] = (2015, "A", second, "coal", 300.0)
+    csv, duck = _both(tmp_path, rows)
+    got = _error(duck)
+    code = first.strip()
+    assert got.startswith(
+        f"energy.parquet, row 3: duplicate row for year 2015, sector A, facility {code}, "
+        "fuel coal (also on row 2)"
+    ), got
+    assert got == _error(csv).replace("energy.csv", "energy.parquet", 1)
+
+
+def test_two_spellings_in_different_years_fold_alike(tmp_path: Path) -> None:
+    rows = list(ROWS)
+    rows[0] = (2015, "A", NFC, "coal", 100.0)
+    rows[4] = (2016, "A", NFD, "coal", 110.0)
+    csv, duck = _both(tmp_path, rows)
+    want, got = load_study(csv).energy, load_study(duck).energy
+    _same_cells(got, want)
+    a = got.set_index(["year", "sector", "fuel"])
+    assert a.loc[(2016, "A", "coal"), "value"] == 110.0 + 280.0  # NFD F1 and F2
+
+
+@pytest.mark.parametrize("column", ["sector", "facility", "fuel"])
+def test_a_null_cell_is_located_as_by_the_in_memory_parquet_reader(
+    tmp_path: Path, column: str
+) -> None:
+    # the reference: the same Parquet file read into memory (kind = "pandas")
+    _csv, duck = _both(tmp_path, ROWS)
+    frame = pd.read_parquet(duck / "energy.parquet")
+    frame[column] = frame[column].astype(object)
+    frame.loc[6, column] = None  # row 8
+    frame.to_parquet(duck / "energy.parquet", index=False)
+    got = _error(duck)
+    (duck / "study.toml").write_text(
+        (duck / "study.toml").read_text().replace('kind = "duckdb"', 'kind = "pandas"'),
+        encoding="utf-8",
+    )
+    want = _error(duck)
+    assert got.startswith(f"energy.parquet, row 8, column '{column}'"), got
+    assert got == want

@@ -25,12 +25,20 @@ import pandas as pd
 
 from carbonpath.accounting import uncertainty as unc
 from carbonpath.accounting.aggregate import SectorRoles
-from carbonpath.accounting.uncertainty_cells import ALL, Cells, Spec, output_of, percentile_records
+from carbonpath.accounting.uncertainty_cells import (
+    ALL,
+    Cells,
+    Spec,
+    column_stats,
+    output_of,
+    stats_records,
+)
 from carbonpath.accounting.uncertainty_sums import bin_moments, column_sums, stream
 
 __all__ = ["BlockResults", "monte_carlo_blocks"]
 
-#: draws x sums computed at once inside a block
+#: draws x sums computed at once inside a block (the products hold no draws x fuels x
+#: sums array; the chunking does not change the numbers: each block has its own stream)
 _BLOCK_ELEMENTS = 2_000_000
 
 
@@ -88,7 +96,7 @@ def _block_draws(s: _Sums, keys: np.ndarray, rng: np.random.Generator, dist: str
     """Draws x sectors of one block, computed in chunks of draws."""
     d = s.factor_draws.shape[0]
     out = np.empty((d, keys.size))
-    rows = max(1, _BLOCK_ELEMENTS // max(keys.size * s.mean.shape[1], 1))
+    rows = max(1, _BLOCK_ELEMENTS // max(keys.size, 1))  # draws x sums at once
     mean, var = s.mean[keys], s.var[keys]
     for start in range(0, d, rows):
         stop = min(d, start + rows)
@@ -107,18 +115,18 @@ def _records(
     """CO2 and intensity records of a block's columns (``lvl``: 0 total, 1 group, 2 sector)."""
     region = specs[0].region
     outputs = np.array([output_of(output, sp.region, sp.year, sp.scope) for sp in specs])
-    for i, rec in enumerate(
-        percentile_records("co2_t", draws, specs, np.ones(len(specs)), cc.panel)
-    ):
+    stats = column_stats(draws)
+    for i, rec in enumerate(stats_records("co2_t", stats, specs, np.ones(len(specs)), cc.panel)):
         col.add(region, lvl[i], "co2_t", [rec])
     ok = np.isfinite(outputs) & (outputs > 0)
     if ok.any():
+        # an intensity is CO2 x 1e8 / output (a positive constant per column): its mean
+        # and percentiles are those of the CO2 draws times the constant (no second sort)
         scale = 1e8 / outputs[ok]
         kept = [sp for sp, k in zip(specs, ok, strict=True) if k]
         levels = [v for v, k in zip(lvl, ok, strict=True) if k]
-        recs = percentile_records(
-            "intensity_t_per_1e8_yuan", draws[:, ok] * scale[None, :], kept, scale, cc.panel
-        )
+        scaled = tuple(a[ok] * scale for a in stats)
+        recs = stats_records("intensity_t_per_1e8_yuan", scaled, kept, scale, cc.panel)
         for level, rec in zip(levels, recs, strict=True):
             col.add(region, level, "intensity", [rec])
 

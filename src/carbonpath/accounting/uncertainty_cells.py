@@ -182,8 +182,24 @@ def percentile_records(
     """Mean, 2.5/97.5 percentiles and half-width (% of the mean) of each column."""
     if draws.shape[1] == 0:
         return []
-    mean = draws.mean(axis=0)
+    return stats_records(quantity, column_stats(draws), specs, scale, panel)
+
+
+def column_stats(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, 2.5th, 97.5th percentile) of each column of draws x columns."""
     lo, hi = np.percentile(draws, [2.5, 97.5], axis=0)
+    return draws.mean(axis=0), lo, hi
+
+
+def stats_records(
+    quantity: str,
+    stats: tuple[np.ndarray, np.ndarray, np.ndarray],
+    specs: list[Spec],
+    scale: np.ndarray,
+    panel: bool,
+) -> list[dict]:
+    """The records of :func:`percentile_records` from the columns' (mean, lo, hi)."""
+    mean, lo, hi = stats
     out = []
     for i, sp in enumerate(specs):
         rec = {"region": sp.region} if panel else {}

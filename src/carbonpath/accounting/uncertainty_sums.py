@@ -30,7 +30,14 @@ import pandas as pd
 from carbonpath.accounting import uncertainty as unc
 from carbonpath.core.errors import InputError
 
-__all__ = ["APPROXIMATION", "bin_moments", "column_sums", "monte_carlo_sums", "stream"]
+__all__ = [
+    "APPROXIMATION",
+    "bin_moments",
+    "column_plan",
+    "column_sums",
+    "monte_carlo_sums",
+    "stream",
+]
 
 #: what the sums method does for each activity distribution (results.json states it)
 APPROXIMATION = {
@@ -94,19 +101,32 @@ def _coarsening(finest: np.ndarray, other: np.ndarray, n_finest: int, name: str)
     return out
 
 
-def column_sums(d: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
-    """Draws x ``n`` sums of the columns of ``d`` by ``target`` (-1: left out), linear.
-
-    Columns are sorted by target once and added with ``numpy.add.reduceat``.
-    """
-    out = np.zeros((d.shape[0], n))
+def column_plan(target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(column order, run starts, the run's target) of :func:`column_sums`, computed once
+    for a grouping and reused for every chunk of draws."""
     keep = np.flatnonzero(target >= 0)
-    if keep.size == 0:
-        return out
     order = keep[np.argsort(target[keep], kind="stable")]
     t = target[order]
-    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
-    out[:, t[starts]] = np.add.reduceat(d[:, order], starts, axis=1)
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]]) if t.size else t
+    return order, starts, t[starts] if t.size else t
+
+
+def column_sums(
+    d: np.ndarray,
+    target: np.ndarray,
+    n: int,
+    plan: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Draws x ``n`` sums of the columns of ``d`` by ``target`` (-1: left out), linear.
+
+    Columns are sorted by target once (``plan``: :func:`column_plan`, given when the
+    same grouping is summed chunk after chunk) and added with ``numpy.add.reduceat``.
+    """
+    out = np.zeros((d.shape[0], n))
+    order, starts, groups = plan if plan is not None else column_plan(target)
+    if order.size == 0:
+        return out
+    out[:, groups] = np.add.reduceat(d[:, order], starts, axis=1)
     return out
 
 
@@ -143,14 +163,15 @@ def monte_carlo_sums(
         _coarsening(fin, np.asarray(g.index, dtype=np.intp), len(first.labels), g.name)
         for g in groupings[1:]
     ]
+    plans = [column_plan(m) for m in maps]
     out = {g.name: np.zeros((draws, len(g.labels))) for g in groupings}
     rows = max(1, chunk_elements // max(mean.size, 1))
     for start in range(0, draws, rows):
         stop = min(draws, start + rows)
         d = unc.conditional_sums(mean, var, factor_draws[start:stop], rng, distribution)
         out[first.name][start:stop] = d
-        for g, m in zip(groupings[1:], maps, strict=True):
-            out[g.name][start:stop] = column_sums(d, m, len(g.labels))
+        for g, m, plan in zip(groupings[1:], maps, plans, strict=True):
+            out[g.name][start:stop] = column_sums(d, m, len(g.labels), plan)
     return unc.MonteCarloResult(
         draws=draws,
         seed=seed,

@@ -49,6 +49,24 @@ def _terminable() -> Iterator[None]:
             signal.signal(getattr(signal, n), handler)
 
 
+class _Serialised:
+    """The run's results with ``to_dict()`` computed once: results.json and the printed
+    summary share one serialisation (for a national inventory a second one cost as much
+    as the JSON writer itself).  Everything else is the results object's."""
+
+    def __init__(self, results: Any) -> None:
+        self._results = results
+        self._dict: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self._dict is None:
+            self._dict = self._results.to_dict()
+        return self._dict
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._results, name)
+
+
 def _formats(formats: str | None) -> list[str] | None:
     from carbonpath.core.errors import InputError, suggest
     from carbonpath.study.settings import REPORT_FORMATS
@@ -106,7 +124,9 @@ def register(app: typer.Typer) -> None:
             fmts = chosen or st.settings.report.formats
             if show:
                 with console.status("loading") as status:
-                    results = st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
+                    results = _Serialised(
+                        st.run(only=steps, progress=lambda s: status.update(f"running {s}"))
+                    )
                     status.update("writing outputs")
                     written = write_outputs(
                         results,
@@ -116,7 +136,7 @@ def register(app: typer.Typer) -> None:
                         on_step=lambda f: status.update(f"writing {f}"),
                     )
             else:
-                results = st.run(only=steps)
+                results = _Serialised(st.run(only=steps))
                 written = write_outputs(results, target, fmts, available_writers())
         if quiet:
             return

@@ -6,6 +6,11 @@ generic converter (:func:`jsonable`), so results.json is the serialisation of th
 objects, never a second hand-kept copy; :meth:`ResultBase.tables` lists the fields that
 are tables (for CSV files and the workbook).  Fields that are for Python users only
 (bootstrap draws, say) are declared with :func:`internal`.
+
+results.json stays bounded for a large study: a table field of more than
+:data:`MAX_JSON_ROWS` rows (a national inventory's per-fuel cells, say) is written as
+an empty list and named, with its length, under the section's ``left_out``; the whole
+table stays in ``tables()`` (``--formats csv``, the workbook) and in Python.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ResultBase", "internal", "jsonable", "table"]
+__all__ = ["MAX_JSON_ROWS", "ResultBase", "internal", "jsonable", "table"]
+
+#: the most rows a results table may have in results.json (longer: left out, named)
+MAX_JSON_ROWS = 100_000
 
 
 def internal(default: Any = None) -> Any:
@@ -30,11 +38,33 @@ def table(name: str | None = None, *, json: bool = True) -> Any:
     return field(metadata={"table": name or True, "json": json})
 
 
+def _column_values(col: pd.Series) -> list[Any]:
+    """A column as JSON values, converted column-wise (numbers without a per-value call;
+    NaN and infinities -> None); other dtypes value by value through :func:`jsonable`."""
+    dtype = col.dtype
+    kind = dtype.kind if isinstance(dtype, np.dtype) else ""
+    if kind and kind in "iub":
+        return col.to_numpy().tolist()
+    if kind == "f":
+        a = col.to_numpy()
+        values = a.tolist()
+        bad = np.flatnonzero(~np.isfinite(a))
+        for i in bad.tolist():
+            values[i] = None
+        return values
+    return [jsonable(v) for v in col.tolist()]
+
+
 def _frame_records(frame: pd.DataFrame) -> list[Any]:
+    """Records ``{column: value}`` of a frame (a named index becomes columns)."""
     named = any(n is not None for n in frame.index.names)
     if named:
         frame = frame.reset_index()
-    return [jsonable(r) for r in frame.to_dict(orient="records")]
+    keys = [str(c) for c in frame.columns]
+    if not keys:
+        return [{} for _ in range(len(frame))]
+    columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _number(obj: Any) -> Any:
@@ -85,12 +115,23 @@ class ResultBase:
     """Mixin for frozen dataclass results: ``to_dict()`` and ``tables()`` from the fields."""
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data of every field not declared :func:`internal` (results.json)."""
-        return {
-            f.name: jsonable(getattr(self, f.name))
-            for f in fields(self)  # type: ignore[arg-type]
-            if f.metadata.get("json", True)
-        }
+        """JSON-ready data of every field not declared :func:`internal` (results.json);
+        a table longer than :data:`MAX_JSON_ROWS` is ``[]``, named under ``left_out``."""
+        out: dict[str, Any] = {}
+        left: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            if not f.metadata.get("json", True):
+                continue
+            value = getattr(self, f.name)
+            if f.metadata.get("table") and isinstance(value, pd.DataFrame):
+                if len(value) > MAX_JSON_ROWS:
+                    left[f.name] = {"rows": len(value), "max_rows": MAX_JSON_ROWS}
+                    out[f.name] = []
+                    continue
+            out[f.name] = jsonable(value)
+        if left:
+            out["left_out"] = left
+        return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """``{name: DataFrame}`` of the fields declared :func:`table` (and of nested
