@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,21 @@ def _terminable() -> Iterator[None]:
     finally:
         for n, handler in before.items():
             signal.signal(getattr(signal, n), handler)
+
+
+def _progress(status: Any) -> Callable[[str], None]:
+    """The terminal's progress line while outputs are written.  It is stopped while the
+    figures are drawn: rich refreshes it from a thread, and with a second thread alive
+    the figures are drawn in one process instead of forked ones."""
+
+    def step(fmt: str) -> None:
+        if fmt == "figures":
+            status.stop()
+            return
+        status.start()
+        status.update(f"writing {fmt}")
+
+    return step
 
 
 class _Serialised:
@@ -133,7 +148,7 @@ def register(app: typer.Typer) -> None:
                         target,
                         fmts,
                         available_writers(),
-                        on_step=lambda f: status.update(f"writing {f}"),
+                        on_step=_progress(status),
                     )
             else:
                 results = _Serialised(st.run(only=steps))
