@@ -136,3 +136,21 @@ def test_fuel_stack_in_fixed_order(full: dict[str, Any]) -> None:
     ax = draw(full, "fuel_contributions").axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[-1] == "Coal"  # the first fuel stacks at the bottom, listed last
+
+
+def test_fuel_figure_says_when_its_table_was_left_out_of_results_json(
+    full: dict[str, Any],
+) -> None:
+    """A national inventory's per-fuel table is too long for results.json (left_out): the
+    figure is skipped with that reason, not with 'no energy data'."""
+    from carbonpath.report.figures.render import figure_specs
+
+    d = copy.deepcopy(full)
+    d["emissions"]["by_fuel"] = []
+    d["emissions"]["left_out"] = {"by_fuel": {"rows": 248000, "max_rows": 100000}}
+    spec = {s.name: s for s in figure_specs(d)}["fuel_contributions"]
+    assert spec.draw is None
+    assert "248,000 rows" in spec.skip and "tables/emissions_by_fuel.csv" in spec.skip
+    d["emissions"].pop("left_out")
+    skip = {s.name: s for s in figure_specs(d)}["fuel_contributions"].skip
+    assert skip is not None and "no emissions.by_fuel" in skip

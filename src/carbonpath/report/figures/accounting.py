@@ -86,6 +86,15 @@ def _read_intensity(ctx: Context) -> Series:
     return dict(out)
 
 
+def _no_fuels(ctx: Context) -> str:
+    """Why the fuel figure is skipped: the table is absent, or too long for results.json
+    (then it is only in the CSV tables and the workbook)."""
+    left = ((ctx.d.get("emissions") or {}).get("left_out") or {}).get("by_fuel")
+    if isinstance(left, dict) and left.get("rows"):
+        return ctx.t("fig.skip.by_fuel_left_out", rows=f"{int(left['rows']):,}")
+    return ctx.t("fig.skip.no_by_fuel")
+
+
 def _read_fuels(ctx: Context) -> Series:
     """{fuel: {year: t CO2}} summed over the members, from emissions.by_fuel."""
     sums: Series = defaultdict(lambda: defaultdict(float))
@@ -356,7 +365,7 @@ def _specs(ctx: Context) -> list[FigureSpec]:
             ctx.t("fig.fuel_contributions.caption"),
             "emissions",
             _draw_fuels,
-            None if _read_fuels(ctx) else ctx.t("fig.skip.no_by_fuel"),
+            None if _read_fuels(ctx) else _no_fuels(ctx),
         ),
         spec(
             "uncertainty_bands",
