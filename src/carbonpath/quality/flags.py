@@ -88,3 +88,39 @@ class Rows:
 
     def row(self, i: int) -> dict[str, Any]:
         return {c: v[i] for c, v in self.col.items()}
+
+
+def var_blocks(
+    d: pd.DataFrame, key: str, years: list[int]
+) -> list[tuple[Any, list[str], np.ndarray, np.ndarray]]:
+    """Per variable (in ``groupby(key, sort=False)`` order): its sectors in order of first
+    appearance, their sectors x ``years`` values (NaN where none; one value per cell, as
+    the loader refuses duplicate rows) and each sector's first row position in ``d``.
+    One factorisation of the whole table instead of a grouping per variable."""
+    if d.empty:
+        return []
+    vcode, vnames = pd.factorize(d[key], sort=False)
+    scode, snames = pd.factorize(d["sector"], sort=False)
+    ok = np.flatnonzero((vcode >= 0) & (scode >= 0))
+    n_s = len(snames)
+    pair = vcode[ok].astype(np.int64) * n_s + scode[ok]
+    uniq, first = np.unique(pair, return_index=True)
+    first = ok[first]
+    by_var = uniq // n_s
+    slot = np.zeros(len(vnames) * n_s, dtype=np.int64)
+    names = [str(s) for s in snames]
+    out = []
+    for v in range(len(vnames)):
+        mine = np.flatnonzero(by_var == v)
+        mine = mine[np.argsort(first[mine], kind="stable")]
+        sec = (uniq[mine] % n_s).astype(np.int64)
+        slot[v * n_s + sec] = np.arange(len(sec))
+        wide = np.full((len(sec), len(years)), np.nan)
+        out.append((vnames[v], [names[s] for s in sec], wide, first[mine]))
+    ycode = np.searchsorted(np.asarray(years), d["year"].to_numpy()[ok])
+    at = slot[pair]
+    values = d["value"].to_numpy(dtype=float)[ok]
+    for v in range(len(vnames)):
+        m = vcode[ok] == v
+        out[v][2][at[m], ycode[m]] = values[m]
+    return out
