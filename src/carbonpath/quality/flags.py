@@ -124,3 +124,25 @@ def var_blocks(
         m = vcode[ok] == v
         out[v][2][at[m], ycode[m]] = values[m]
     return out
+
+
+def incomplete_groups(d: pd.DataFrame, cols: list[str], years: list[int]) -> list[np.ndarray]:
+    """Row positions of the groups of ``d.groupby(cols, sort=False)`` (in that order) that
+    lack an observed value (``value`` not NaN) in one of ``years``: the only series gap
+    filling and coverage have work for (the others are skipped without a Python loop)."""
+    if d.empty:
+        return []
+    codes = d.groupby(cols, sort=False).ngroup().to_numpy()
+    keep = np.flatnonzero(codes >= 0)
+    codes = codes[keep].astype(np.int64)
+    n = int(codes.max()) + 1 if len(codes) else 0
+    study = np.unique(np.asarray(years, dtype=np.int64))
+    yr = d["year"].to_numpy()[keep]
+    have = d["value"].notna().to_numpy()[keep] & np.isin(yr, study)
+    pairs = np.unique(codes[have] * (len(study) + 1) + np.searchsorted(study, yr[have]))
+    done = np.bincount(pairs // (len(study) + 1), minlength=n) >= len(study)
+    if done.all():
+        return []
+    order = keep[np.argsort(codes, kind="stable")]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n))])
+    return [order[bounds[g] : bounds[g + 1]] for g in np.flatnonzero(~done).tolist()]
