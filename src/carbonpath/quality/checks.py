@@ -34,6 +34,7 @@ import pandas as pd
 from carbonpath.core.variables import ECONOMY_VARIABLES
 from carbonpath.quality import breaks
 from carbonpath.quality.flags import fmt, frame, make_flag
+from carbonpath.quality.folding import fold_into_zero_runs
 from carbonpath.quality.identical import check_identical
 from carbonpath.quality.jumps import (
     Series,
@@ -265,7 +266,17 @@ def run_checks(
     if "zero_between" not in skip:
         flags += breaks.common_zero_runs(flags)
     if "totals" not in skip:
-        flags += breaks.unexplained(breaks.check_totals(df, key, sectors, cfg), flags)
+        totals = breaks.unexplained(breaks.check_totals(df, key, sectors, cfg), flags)
+        if "zero_between" not in skip:
+            totals = fold_into_zero_runs(
+                totals,
+                flags,
+                frame(df, key),
+                ["sector", key],
+                lambda filled: breaks.check_totals(filled, key, sectors, cfg),
+                int(cfg["jump_window"]),
+            )
+        flags += totals
     if "reallocation" not in skip:
         flags += breaks.check_reallocation(df, key, sectors, cfg)
     return flags
