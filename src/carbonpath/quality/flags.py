@@ -53,7 +53,23 @@ def fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+def _framed(df: pd.DataFrame) -> bool:
+    """Whether ``df`` already has what :func:`frame` adds (then it is used as it is: the
+    checks only read it)."""
+    if not {"file", "line", "dimension", "unit"} <= set(df.columns):
+        return False
+    file = df["file"]
+    return (
+        df["line"].dtype.kind in "iu"
+        and pd.api.types.is_string_dtype(file)
+        and not bool(file.isna().any())
+    )
+
+
 def frame(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The table with ``file, line, dimension, unit`` (filled where absent)."""
+    if _framed(df):
+        return df
     d = df.copy()
     for col, default in (("file", ""), ("line", 0), ("dimension", ""), ("unit", "")):
         if col not in d.columns:
