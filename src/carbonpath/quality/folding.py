@@ -144,6 +144,9 @@ def fold_into_zero_runs(
     reach = 2 * int(window)  # a neighbourhood reaches 2w years on one side near the ends
     if not totals or not runs:
         return totals
+    explains = [_explaining(t, runs, reach) if t["year"] is not None else None for t in totals]
+    if all(e is None for e in explains):  # no run could explain any: no re-check needed
+        return totals
     filled = fill_zero_runs(df, by)
     if filled is None:
         return totals
@@ -151,11 +154,8 @@ def fold_into_zero_runs(
     kept: list[dict[str, Any]] = []
     folded: dict[int, list[dict[str, Any]]] = {}
     targets: dict[int, dict[str, Any]] = {}
-    for t in totals:
-        target = None
-        if (t["year"], t["sector"], t["variable"]) not in still and t["year"] is not None:
-            target = _explaining(t, runs, reach)
-        if target is None:
+    for t, target in zip(totals, explains, strict=True):
+        if target is None or (t["year"], t["sector"], t["variable"]) in still:
             kept.append(t)
             continue
         folded.setdefault(id(target), []).append(t)
