@@ -42,6 +42,21 @@ def test_ningxia_three_years_without_fuel_is_the_top_finding() -> None:
     assert top["size"] > 90 * MT and top["share"] > 1.0  # more than a typical year
 
 
+def test_ningxia_totals_are_folded_into_the_zero_run() -> None:
+    """The region total of Ningxia jumps around 2000-2002 (7.4 times its neighbours in
+    2003, 1/6.6 in 2002) and the totals of the sectors without fuel are zero: the same
+    break as the zero run of every combustion source, named in that finding, not listed
+    again (issue 15)."""
+    ranked = _ranked("Ningxia")
+    totals = [f for f in ranked if f["check"] == "totals" and 1997 <= f["year"] <= 2004]
+    assert not [f for f in totals if f["sector"] in ("*", "total")]
+    notes = [f["message"] for f in ranked if "the totals above show the same break" in f["message"]]
+    top = ranked[0]["message"]
+    assert "series are zero in every year 2000-2002" in top
+    assert "the region's total (1997, 1998, 2002, 2003)" in top
+    assert any("the total of sector 25 (2000)" in m for m in notes)
+
+
 def test_shaanxi_and_xinjiang_move_emissions_through_sector_42() -> None:
     """Shaanxi 2011-2012 and Xinjiang 2009-2010: 14-18 Mt are booked in scrap and waste
     (42) for a year, out of and back into smelting (31)."""

@@ -21,6 +21,7 @@ import pandas as pd
 
 from carbonpath.quality import checks, totals
 from carbonpath.quality.corrections import apply_corrections
+from carbonpath.quality.flags import incomplete_groups, make_flag
 from carbonpath.quality.gapfill import fill_gaps
 from carbonpath.quality.materiality import add_shares, table_typicals
 
@@ -57,7 +58,7 @@ def _coverage_flags(
     files = frame["file"].to_numpy(dtype=object) if "file" in frame else None
     units = frame["unit"].to_numpy(dtype=object) if "unit" in frame else None
     lines = frame["line"].to_numpy() if "line" in frame else None
-    for pos in checks.group_positions(frame, ["sector", key], sort=False):
+    for pos in incomplete_groups(frame, ["sector", key], years):
         first = pos[0]
         sector, var = sectors[first], keys[first]
         have = set(years_col[pos[observed[pos]]].astype(int).tolist())
@@ -67,7 +68,7 @@ def _coverage_flags(
             reason = unfilled.get((t, str(sector), str(var)), "no value")
             at = pos[years_col[pos] == t]
             flags.append(
-                checks.make_flag(
+                make_flag(
                     "error",
                     "coverage",
                     f"{var} of sector {sector} has no value for {t}: {reason}",
@@ -146,7 +147,10 @@ def assure(
     # cross-sector flag (members vs reference, components) that a correction of that
     # year and variable made disappear is resolved; filled cells are flagged already
     known = {_ident(f) for f in flags}
-    again = _value_checks(frames["fuel"], frames["variable"], sectors, cfg, tce_per_unit)
+    if not applied and not filled:  # the final data are the data checked: nothing new
+        again: list[dict[str, Any]] = []
+    else:
+        again = _value_checks(frames["fuel"], frames["variable"], sectors, cfg, tce_per_unit)
     still = {_ident(f) for f in again}
     corrected = {(c["year"], c["variable"]) for c in applied}
     for f in flags:

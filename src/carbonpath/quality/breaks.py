@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.quality.flags import fmt, frame, make_flag
-from carbonpath.quality.jumps import jump_flags, zero_run_flags
+from carbonpath.quality.flags import fmt, frame, make_flag, var_blocks
+from carbonpath.quality.jumps import Series, jump_found, zero_run_found
+from carbonpath.quality.stacked import Flat, nanmedian
 from carbonpath.quality.totals import ADDITIVE_DIMENSIONS, NON_ADDITIVE
 
 __all__ = ["check_reallocation", "check_totals", "one_unit", "part_sectors", "reallocations"]
@@ -44,7 +45,7 @@ TOTAL = "total"
 
 def one_unit(d: pd.DataFrame) -> str | None:
     """The one unit of every observed value of the table (an inventory: t), or None."""
-    units = set(d.loc[d["value"].notna(), "unit"].astype(str)) - {""}
+    units = set(d.loc[d["value"].notna(), "unit"].astype(str).unique().tolist()) - {""}
     return units.pop() if len(units) == 1 else None
 
 
@@ -58,7 +59,12 @@ def part_sectors(d: pd.DataFrame, sectors: pd.DataFrame | None) -> list[str]:
 
 
 def _additive(d: pd.DataFrame, key: str) -> pd.DataFrame:
-    dims = d.groupby(key)["dimension"].agg(lambda s: set(s) - {""})
+    pairs = d[[key, "dimension"]].drop_duplicates()
+    dims: dict[Any, set[str]] = {}
+    for var, dim in zip(pairs[key].tolist(), pairs["dimension"].tolist(), strict=True):
+        dims.setdefault(var, set())
+        if dim != "":
+            dims[var].add(dim)
     ok = [v for v, ds in dims.items() if v not in NON_ADDITIVE and ds <= set(ADDITIVE_DIMENSIONS)]
     return d.loc[d[key].isin(ok)]
 
@@ -108,19 +114,27 @@ def total_series(
 def check_series_totals(
     series: Iterator[tuple[str, str, str, list[int], np.ndarray]], cfg: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """The jump and zero-run rules on each (sector, variable, unit, years, values) total."""
-    flags: list[dict[str, Any]] = []
-    for sector, var, unit, years, values in series:
-        keep = np.isfinite(values)
-        vals = values[keep]
-        rows = [
-            {"year": y, "file": "", "line": None, "unit": unit}
-            for y, k in zip(years, keep.tolist(), strict=True)
-            if k
-        ]
-        if len(vals) >= 2:
-            flags += jump_flags(rows, vals, sector, var, cfg, check="totals")
-        flags += zero_run_flags(rows, vals, sector, var, check="totals")
+    """The jump and zero-run rules on each (sector, variable, unit, years, values) total,
+    all totals at once; per total its jumps, then its runs of zeros."""
+    items = list(series)
+    if not items:
+        return []
+    keep = [np.isfinite(values) for *_, values in items]
+    vals = [values[k] for (*_, values), k in zip(items, keep, strict=True)]
+    lengths = [len(v) for v in vals]
+    flat = Flat(
+        values=np.concatenate(vals),
+        years=np.concatenate(
+            [np.asarray(y)[k] for (*_, y, _v), k in zip(items, keep, strict=True)]
+        ),
+        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+    )
+    units = np.repeat(np.array([str(u) for _s, _v, u, *_ in items], dtype=object), lengths)
+    sums = Series(flat, [str(it[0]) for it in items], [str(it[1]) for it in items], "", None, units)
+    found = [(s, 0, i, f) for s, i, f in jump_found(sums, cfg, check="totals")]
+    found += [(s, 1, i, f) for s, i, f in zero_run_found(sums, check="totals")]
+    found.sort(key=lambda item: item[:3])
+    flags = [f for *_, f in found]
     for f in flags:  # a sum of cells the cell checks judge: reported, never blocking
         f["severity"] = "warning"
     return flags
@@ -134,16 +148,16 @@ def check_totals(
 
 
 def _robust_unusual(d: np.ndarray, k: float) -> np.ndarray:
-    """|d - median| >= k x 1.4826 x MAD per row, over each row's finite changes."""
-    out = np.zeros(d.shape, dtype=bool)
-    for i, row in enumerate(d):
-        ok = np.isfinite(row)
-        if ok.sum() < 2:
-            continue
-        med = np.median(row[ok])
-        mad = 1.4826 * np.median(np.abs(row[ok] - med))
-        out[i, ok] = np.abs(row[ok] - med) >= k * mad
-    return out
+    """|d - median| >= k x 1.4826 x MAD per row, over each row's finite changes (rows
+    with fewer than two are never unusual)."""
+    ok = np.isfinite(d)
+    rows = ok.sum(axis=1) >= 2
+    dd = np.where(ok, d, np.nan)
+    med = nanmedian(dd)[:, None]
+    with np.errstate(invalid="ignore"):
+        dev = np.abs(dd - med)
+        mad = 1.4826 * nanmedian(dev)[:, None]
+        return ok & rows[:, None] & (dev >= k * mad)
 
 
 def reallocations(
@@ -161,12 +175,15 @@ def reallocations(
     found = []
     for t in range(d.shape[1]):
         col, used = d[:, t], set()
-        for a in np.argsort(-np.abs(np.nan_to_num(col)), kind="stable").tolist():
-            if a in used or not (unusual[a, t] and large[a, t]):
+        cand = np.flatnonzero(unusual[:, t] & large[:, t])
+        if len(cand) < 2:
+            continue
+        for a in cand[np.argsort(-np.abs(np.nan_to_num(col[cand])), kind="stable")].tolist():
+            if a in used:
                 continue
             partners = [
                 b
-                for b in np.flatnonzero(unusual[:, t] & large[:, t]).tolist()
+                for b in cand.tolist()
                 if b != a and b not in used and np.sign(col[b]) == -np.sign(col[a])
             ]
             match = _match(col, a, partners)
@@ -236,17 +253,15 @@ def check_reallocation(
     unit = one_unit(d)
     if unit is not None:
         flags += _reallocation_flags(_wide(d, "sector", years), TOTAL, unit, cfg)
-    for var, g in d.groupby(key, sort=False):
-        if g["sector"].nunique() > 1:
-            flags += _reallocation_flags(
-                _wide(g, "sector", years), str(var), str(g["unit"].iloc[0]), cfg
-            )
+    units = d["unit"].to_numpy(dtype=object)
+    for var, codes, wide, first in var_blocks(d, key, years):
+        if len(codes) > 1:
+            block = pd.DataFrame(wide, index=codes, columns=years)
+            flags += _reallocation_flags(block, str(var), str(units[int(min(first))]), cfg)
     return flags
 
 
 def _explains(cell: dict[str, Any], total: dict[str, Any]) -> bool:
-    if cell["check"] not in ("jump", "zero_between") or cell["year"] != total["year"]:
-        return False
     if total["sector"] != "*" and cell["sector"] != total["sector"]:
         return False
     if total["variable"] != TOTAL and cell["variable"] != total["variable"]:
@@ -258,7 +273,11 @@ def unexplained(totals: list[dict[str, Any]], cells: list[dict[str, Any]]) -> li
     """The total findings that no cell finding of the same year explains (a cell finding
     of at least half the total's size, in that sector and variable where the total has
     one): a total that jumps because one cell does is that cell's finding."""
-    return [t for t in totals if not any(_explains(c, t) for c in cells)]
+    by_year: dict[Any, list[dict[str, Any]]] = {}
+    for c in cells:
+        if c["check"] in ("jump", "zero_between"):
+            by_year.setdefault(c["year"], []).append(c)
+    return [t for t in totals if not any(_explains(c, t) for c in by_year.get(t["year"], ()))]
 
 
 def common_zero_runs(cells: list[dict[str, Any]], least: int = 3) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.quality.flags import group_positions, make_flag
+from carbonpath.quality.flags import incomplete_groups, make_flag
 
 
 def interpolate(a: int, xa: float, b: int, xb: float, t: int) -> float:
@@ -172,7 +172,7 @@ def fill_gaps(
     col_line = d["line"].to_numpy() if "line" in d else None
     sectors = d["sector"].to_numpy(dtype=object)
     keys = d[key].to_numpy(dtype=object)
-    for pos in group_positions(d, ["sector", key], sort=False):
+    for pos in incomplete_groups(d, ["sector", key], years):
         sector, var = sectors[pos[0]], keys[pos[0]]
         obs = pos[~np.isnan(col_value[pos])]
         obs = obs[np.argsort(col_year[obs], kind="quicksort")]  # as sort_values("year")

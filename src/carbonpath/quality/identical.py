@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carbonpath.quality.flags import frame, make_flag
+from carbonpath.quality.flags import frame, make_flag, var_blocks
 
 __all__ = ["check_identical", "longest_equal_run"]
 
@@ -89,24 +89,17 @@ def check_identical(
         return []
     role_of = {} if sectors is None else dict(zip(sectors["code"], sectors["role"], strict=False))
     years = sorted(int(y) for y in d["year"].unique())
+    files = d["file"].to_numpy(dtype=object)
+    units = d["unit"].to_numpy(dtype=object)
     flags = []
-    for var, g in d.groupby(key, sort=False):
-        codes = [str(c) for c in pd.unique(g["sector"])]
-        wide = (
-            g.groupby(["sector", "year"], sort=False)["value"]
-            .first()
-            .unstack()
-            .reindex(index=codes, columns=years)
-            .to_numpy(dtype=float)
-        )
+    for var, codes, wide, first in var_blocks(d, key, years):
         roles = [role_of.get(c, "member") for c in codes]
-        meta = g.drop_duplicates("sector").set_index("sector")
         runs = _run_matrix(wide)
         for j in np.flatnonzero((runs >= min_years).any(axis=1)).tolist():
             flag = _pair_flag(j, runs, codes, roles, wide, years, min_years, str(var))
             if flag is not None:
-                row = meta.loc[codes[j]]
-                flag.update(file=str(row["file"]) or None, unit=str(row["unit"]) or None)
+                row = int(first[j])
+                flag.update(file=str(files[row]) or None, unit=str(units[row]) or None)
                 flags.append(flag)
     return flags
 

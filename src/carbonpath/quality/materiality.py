@@ -54,7 +54,7 @@ def region_totals(df: pd.DataFrame, key: str, sectors: pd.DataFrame | None) -> p
     d = d.loc[d["value"].notna()]
     if d.empty:
         return pd.DataFrame(columns=["variable", "year", "total"])
-    units = set(d["unit"].astype(str)) - {""}
+    units = set(d["unit"].astype(str).unique().tolist()) - {""}
     var = d[key].astype(str) if len(units) != 1 else pd.Series(ALL, index=d.index)
     d = d.assign(_var=var)
     roles = (
@@ -94,7 +94,7 @@ def table_typicals(
     for df, key in tables:
         if df is None or df.empty:
             continue
-        names = set(df[key].astype(str))
+        names = set(df[key].astype(str).unique().tolist())
         out.append((names, typical_totals(region_totals(df, key, sectors))))
     return out
 

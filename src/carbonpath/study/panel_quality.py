@@ -18,6 +18,7 @@ import pandas as pd
 from carbonpath.quality.assure import QAResult, assure
 from carbonpath.quality.breaks import check_series_totals, total_series
 from carbonpath.quality.checks import DEFAULTS, run_checks
+from carbonpath.quality.folding import fold_into_zero_runs
 from carbonpath.quality.materiality import add_shares, table_typicals
 from carbonpath.quality.settings import QualitySettings
 
@@ -106,24 +107,46 @@ def _balanced(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return d.loc[keep]
 
 
+def _panel_totals(d: pd.DataFrame, key: str, sectors: pd.DataFrame, cfg: dict[str, Any]):
+    whole = d.drop(columns="region")
+    series = (s for s in total_series(whole, key, sectors) if s[0] == "*")
+    return check_series_totals(series, cfg)
+
+
 def panel_total_flags(
-    frame: pd.DataFrame | None, key: str, sectors: pd.DataFrame, config: dict[str, Any]
+    frame: pd.DataFrame | None,
+    key: str,
+    sectors: pd.DataFrame,
+    config: dict[str, Any],
+    cells: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Jumps and runs of zeros in the panel total (region ``*``): the sum over the regions
-    that give the variable in every year (so a region that starts late is no jump)."""
+    that give the variable in every year (so a region that starts late is no jump).  With
+    the regions' findings (``cells``), a panel-total finding that a region's run of zeros
+    over several years explains is folded into that finding
+    (:mod:`carbonpath.quality.folding`)."""
     if frame is None or frame.empty or frame["region"].nunique() < 2:
         return []
     d = _balanced(frame, key)
     if d["region"].nunique() < 2:
         return []
-    whole = d.drop(columns="region")
     cfg = {**DEFAULTS, **config}
-    series = (s for s in total_series(whole, key, sectors) if s[0] == "*")
-    flags = check_series_totals(series, cfg)
-    add_shares(flags, table_typicals([(whole, key)], sectors))
+    flags = _tag(_panel_totals(d, key, sectors, cfg), PANEL)
+    if cells and "zero_between" not in cfg.get("skip", ()):
+        names = set(d[key].astype(str).unique().tolist()) | {"total"}
+        flags = fold_into_zero_runs(
+            flags,
+            [c for c in cells if c.get("variable") in names],
+            d,
+            ["region", "sector", key],
+            lambda filled: _tag(_panel_totals(filled, key, sectors, cfg), PANEL),
+            int(cfg["jump_window"]),
+        )
+    add_shares(flags, table_typicals([(d.drop(columns="region"), key)], sectors))
+    prefix = f"panel total ({d['region'].nunique()} regions): "
     for f in flags:
-        f["message"] = f"panel total ({d['region'].nunique()} regions): {f['message']}"
-    return _tag(flags, PANEL)
+        f["message"] = prefix + f["message"]
+    return flags
 
 
 def assure_study(
@@ -161,7 +184,7 @@ def assure_study(
         for frames, key in ((out.energy, "fuel"), (out.economy, "variable")):
             if frames:
                 joined_frame = pd.concat(frames, ignore_index=True)
-                out.flags += panel_total_flags(joined_frame, key, sectors, cfg)
+                out.flags += panel_total_flags(joined_frame, key, sectors, cfg, out.flags)
     blocking = [f for f in out.flags if f["severity"] == "error" and not f.get("resolved")]
 
     def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -219,5 +242,6 @@ def inventory_flags(
             "fuel",
             sectors,
             quality.model_dump(),
+            flags,
         )
     return flags
