@@ -74,6 +74,8 @@ SAMPLE = {
     "term": ("total", "合计"),
     "terms": ("mass, volume", "质量，体积"),
     "msgs": ("+0.5 with trace (k = 0.1), -0.2 with HKB (k = 0)", "trace：+0.5（k = 0.1）"),
+    "parts": ("the region's total (1997, 1998); the total of sector 25 (2000)", "25 行业合计"),
+    "years": ("1997, 1998", "1997, 1998"),
 }
 
 
@@ -433,3 +435,26 @@ def test_quality_checks_findings_translated() -> None:
         assert any(f["check"] == check for f in flags), check
     assert any("series are zero in every year" in m for m in messages), messages
     assert [m for m in messages if translate(m, "zh", "，") is None] == []
+
+
+def test_folded_zero_run_findings_translated() -> None:
+    """A zero-run finding that took in the totals above it (quality/folding.py) carries
+    the totals' names after '; ': the whole message and each name are translated."""
+    from carbonpath.quality.checks import run_checks
+    from tests.quality.test_folding import SECTORS, inventory
+
+    flags = run_checks(inventory(range(2002, 2005), ("A", "B", "C")), "fuel", sectors=SECTORS)
+    folded = [f["message"] for f in flags if "the totals above show the same break" in f["message"]]
+    assert folded
+    zh = translate(folded[0], "zh", "，")
+    assert zh is not None and "上层合计显示的是同一断点" in zh
+    assert "A 行业合计（2002 年）；B 行业合计（2002 年）；C 行业合计（2002 年）" in zh
+    assert "（已并入 3 条合计类发现）" in zh and "total" not in zh
+    for name, want in (
+        ("the region's total (1997, 1998)", "地区合计（1997, 1998 年）"),
+        ("coal over the sectors (2001)", "各行业 coal 合计（2001 年）"),
+        ("coal of 25 (2001)", "25 行业的 coal（2001 年）"),
+        ("the panel total (2003)", "面板合计（2003 年）"),
+        ("the panel total of coal (2003)", "面板 coal 合计（2003 年）"),
+    ):
+        assert translate(name, "zh", "，") == want

@@ -15,7 +15,9 @@ its literal text escaped, each placeholder a named group.  A placeholder may car
 - ``{name:term}``: a word of a closed vocabulary (a unit dimension, "total"), looked up in
   the catalogue's ``[terms]`` (kept when absent); ``{name:terms}`` a ", "-separated list
   of such words, joined with the language's list separator; ``{name:msgs}`` a ", "-separated
-  list of messages, each translated.
+  list of messages, each translated; ``{name:parts}`` a "; "-separated list of messages
+  (which may hold commas themselves), each translated; ``{name:years}`` a list of years
+  ("1997, 1998"), kept.
 
 When several templates match, the one that keeps the least text untranslated wins,
 then the one with the most literal text (the most specific).  A message no template matches stays in English with a visible mark and is
@@ -44,12 +46,16 @@ __all__ = [
 HERE = Path(__file__).resolve().parent
 #: ``{name}`` or ``{name:kind}`` in a template; ``{{`` and ``}}`` are literal braces
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}")
+#: how a ``{name:parts}`` list is joined in each language
+PART_SEPARATOR = {"zh": "；"}
 KINDS = {
     "": r".*?",
     "msg": r".+?",
     "term": r".+?",
     "terms": r".+?",
     "msgs": r".+?",
+    "parts": r".+?",
+    "years": r"\d{4}(?:, \d{4})*",
     "int": r"-?\d+",
     "num": r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|nan|-?inf",
 }
@@ -169,15 +175,16 @@ def _value(kind: str, value: str, lang: str, sep: str) -> str | None:
         return terms(lang).get(value, value)
     if kind == "terms":
         return sep.join(terms(lang).get(v, v) for v in value.split(", "))
-    if kind == "msgs":
-        parts = [translate(v, lang, sep) for v in value.split(", ")]
-        return None if any(p is None for p in parts) else sep.join(parts)  # type: ignore[arg-type]
+    if kind in ("msgs", "parts"):
+        split, join = (", ", sep) if kind == "msgs" else ("; ", PART_SEPARATOR.get(lang, "; "))
+        parts = [translate(v, lang, sep) for v in value.split(split)]
+        return None if any(p is None for p in parts) else join.join(parts)  # type: ignore[arg-type]
     return value
 
 
 def _kept(kinds: dict[str, str], m: re.Match[str]) -> int:
     """Characters of the message a match keeps untranslated (its plain placeholders)."""
-    return sum(len(m.group(n)) for n, k in kinds.items() if k not in ("msg", "msgs"))
+    return sum(len(m.group(n)) for n, k in kinds.items() if k not in ("msg", "msgs", "parts"))
 
 
 @functools.lru_cache(maxsize=65536)
