@@ -169,9 +169,13 @@ def _scan(path: Path, src: CsvSource) -> _Scan:
 
 
 def _blank(cells: list[pa.Array]) -> pa.Array:
-    """Per row: every cell is empty after stripping (the in-memory reader skips it)."""
+    """Per row: every cell is empty after stripping (the in-memory reader skips it);
+    only rows whose first cell is empty are joined and looked at."""
+    first = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(cells[0])), 0)
+    if not pc.any(first).as_py():
+        return first
     joined = pc.binary_join_element_wise(*cells, "")
-    return pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(joined)), 0)
+    return pc.and_(first, pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(joined)), 0))
 
 
 class _Rows:
