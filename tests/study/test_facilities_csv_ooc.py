@@ -8,6 +8,7 @@ character; and hand-placed errors whose lines are known from how the file is wri
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -289,3 +290,60 @@ def test_the_line_mapping_skips_exactly_the_listed_lines() -> None:
     assert scan.empty.tolist() == [3, 6] and scan.other.tolist() == [5]
     skipped = np.sort(np.concatenate([scan.empty, scan.other]))
     assert line_numbers(np.arange(3), skipped).tolist() == [2, 4, 7]
+
+
+def test_lines_stay_exact_across_blocks_and_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of ~200 bytes for the byte pass and ~300 for pyarrow's batches: many of
+    each, with blank and short lines spread over them, and the errors at the end."""
+    import carbonpath.engine.csvfile as csvfile
+    import carbonpath.io.columnar as columnar
+
+    monkeypatch.setattr(columnar, "BLOCK", 200)
+    monkeypatch.setattr(csvfile, "READ_BLOCK", 300)
+    rng = np.random.default_rng(8)
+    rows = [
+        (year, sector, f"F{k}", fuel, float(rng.integers(1, 999)))
+        for year in (2015, 2016, 2017)
+        for sector in "AB"
+        for k in range(12)
+        for fuel in ("coal", "diesel")
+    ]
+    folders = _both(tmp_path, rows)
+
+    def spread(text: str) -> str:
+        lines = text.split("\n")
+        for at in (140, 97, 61, 60, 33, 7):  # from the end, so the places stay put
+            lines[at:at] = ["", ",,,,,"] if at % 2 else [" ", f"2016,A,G{at},coal,5"]
+        return "\n".join(lines)
+
+    _edit(folders, spread)
+    lines = (folders[1] / "energy.csv").read_text(encoding="utf-8").split("\n")
+    short = lines.index("2016,A,G60,coal,5") + 1  # the first short line (66: counted)
+    assert short == 61 + 2 + 2 + 1
+    _same_error(*folders, f"row {short}, column 'unit'")  # the short lines hold no unit
+    _edit(folders, lambda t: re.sub(r"(2016,A,G\d+,coal,5)(?=\n)", r"\1,t", t))
+    want, got = load_study(folders[0]).energy, load_study(folders[1]).energy
+    _same_cells(got, want)
+    _edit(folders, lambda t: t.replace("2017,B,F11,diesel", "2017,Z,F11,diesel"))
+    lines = (folders[1] / "energy.csv").read_text(encoding="utf-8").split("\n")
+    bad = next(i for i, x in enumerate(lines) if x.startswith("2017,Z")) + 1
+    assert bad == 1 + len(rows) + 12  # the last row, after 6 x 2 inserted lines
+    _same_error(*folders, f"row {bad}, column 'sector': unknown sector code 'Z'")
+
+
+def test_a_table_above_the_threshold_folds_on_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carbonpath.io.tables as io_tables
+
+    monkeypatch.setattr(io_tables, "MAX_TABLE_ROWS", 10)  # 12 facility rows: above it
+    csv = _write(tmp_path / "csv", ROWS)
+    auto = _write(tmp_path / "auto", ROWS, extra="[engine]\nthreshold_rows = 10\n")
+    with pytest.raises(StudyError, match="energy.csv"):
+        load_study(csv)  # the pandas path refuses the table
+    got = load_study(auto)
+    assert len(got.energy) == 9 and got.energy["facilities"].sum() == len(ROWS)
+    monkeypatch.undo()
+    _same_cells(got.energy, load_study(csv).energy)

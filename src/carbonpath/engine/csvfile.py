@@ -51,6 +51,8 @@ __all__ = ["CsvSource", "csv_header", "csv_rows_columns", "ingest_csv"]
 _PLAIN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _PARQUET_FIX = "write the table as Parquet"
 _TABLE = "csv_rows"
+#: bytes per block of pyarrow's streaming reader (each block is one batch)
+READ_BLOCK = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ def _stream(path: Path, rows: _Rows, scan: _Scan) -> tuple[int, int]:
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
-            skip_rows=1, column_names=names, block_size=16 * 2**20, encoding=codec
+            skip_rows=1, column_names=names, block_size=READ_BLOCK, encoding=codec
         ),
         parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(

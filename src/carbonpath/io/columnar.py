@@ -122,9 +122,11 @@ def parquet_columns(data: bytes) -> tuple[list[str], dict[str, pd.Series]]:
 BLOCK = 8 * 2**20
 
 
-def csv_blocks(path, block: int = BLOCK):  # -> Iterator[tuple[int, bytes]]
-    """``(line of the block's first line, bytes)`` of a file in blocks of whole lines
-    (a block ends with a newline, except perhaps the file's last)."""
+def csv_blocks(path, block: int | None = None):  # -> Iterator[tuple[int, bytes]]
+    """``(line of the block's first line, bytes)`` of a file in blocks of whole lines of
+    about ``block`` bytes (:data:`BLOCK`); a block ends with a newline, except perhaps
+    the file's last."""
+    block = block or BLOCK
     line, carry = 1, b""
     with open(path, "rb") as fh:
         while True:
