@@ -14,12 +14,19 @@
 Run from the repository root::
 
     PYTHONPATH=src python benchmarks/bench_scale.py [facility] [national] [growth]
-        [--enterprises N] [--memory-limit 4GB] [--keep DIR] [--run]
+        [--enterprises N] [--memory-limit 4GB] [--keep DIR] [--run | --csv]
 
 ``--run`` (with ``facility``): instead of the engine alone, time ``carbonpath run
 --formats json`` on the whole study around the file (regions.csv, sectors.csv,
 factors.csv for the 20 fuels, economy.csv; 10,000 draws), wall, CPU and the child's
 peak resident memory.
+
+``--csv`` (with ``facility``): instead, the loader's out-of-core fold of the facility
+table into sector cells (:func:`carbonpath.study.facilities.fold_facility_file`, with
+all its checks) from the Parquet file and from the same rows written as CSV by DuckDB,
+each in a child process: wall, CPU, the child's peak resident memory, and the largest
+relative difference between the two folds' cells.  ``--enterprises 40000`` gives 8 M
+rows.
 """
 
 from __future__ import annotations
@@ -102,8 +109,96 @@ def _child_aggregate(path: str, memory_limit: str, out: str) -> None:
     )
 
 
+class _Stop(Exception):
+    """Raised in the fold child once the loader has handed over the fold's arguments."""
+
+
+def _child_fold(folder: str, fmt: str, out: str) -> None:
+    """In the child: load the study up to its facility fold (the Parquet file's header,
+    the study's codes and rules), then time the fold of ``energy.<fmt>``."""
+    from carbonpath.engine.csvfile import csv_header
+    from carbonpath.study import load
+    from carbonpath.study.facilities import fold_facility_file
+
+    got: dict = {}
+
+    def capture(inputs, role, path, rules, value="value"):
+        got.update(inputs=inputs, rules=rules)
+        raise _Stop
+
+    load._fold_file = capture
+    try:
+        load.load_study(folder)
+    except _Stop:
+        pass
+    path = Path(folder) / f"energy.{fmt}"
+    columns = got["inputs"].columns["energy"]
+    if fmt == "csv":
+        columns = {c.strip().lower(): c for c in csv_header(path)}
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    t0, c0 = time.perf_counter(), time.process_time()
+    cells, _ = fold_facility_file(
+        path, columns, got["rules"], got["inputs"].settings.engine, label=path.name
+    )
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    cells.drop(columns=["line", "file"]).to_parquet(out, index=False)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    res = {"wall": wall, "cpu": cpu, "cells": len(cells), "rss0": rss0, "rss": rss}
+    print("RESULT", json.dumps({**res, "rows": int(cells["facilities"].sum())}))
+
+
+def bench_fold(folder: Path) -> None:
+    """The fold from Parquet and from CSV (see ``--csv`` in the module docstring)."""
+    import duckdb
+
+    write_study(folder)
+    toml = folder / "study.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '[engine]\nkind = "duckdb"\n', "utf-8")
+    csv = folder / "energy.csv"
+    if not csv.exists():
+        t0 = time.perf_counter()
+        con = duckdb.connect()
+        con.read_parquet(str(folder / "energy.parquet")).write_csv(str(csv), header=True)
+        con.close()
+        print(
+            f"  wrote the rows as CSV with DuckDB in {time.perf_counter() - t0:.1f} s, "
+            f"{csv.stat().st_size / 2**20:.0f} MiB"
+        )
+    folds = {}
+    for fmt in ("parquet", "csv"):
+        out = folder / f"cells-{fmt}.parquet"
+        code = (
+            "import sys; sys.path.insert(0, {!r}); sys.path.insert(0, {!r}); import bench_scale; "
+            "bench_scale._child_fold({!r}, {!r}, {!r})"
+        ).format(str(HERE.parent / "src"), str(HERE), str(folder), fmt, str(out))
+        load0 = os.getloadavg()[0]
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        if run.returncode:
+            raise SystemExit(run.stderr[-3000:])
+        res = json.loads([x for x in run.stdout.splitlines() if x.startswith("RESULT ")][-1][7:])
+        print(
+            f"  fold from {fmt}: {res['wall']:.1f} s wall, {res['cpu']:.1f} s CPU (this "
+            f"process; DuckDB's threads included), {res['rows']:,} rows -> {res['cells']:,} "
+            f"cells, peak RSS {res['rss']:.2f} GiB ({res['rss0']:.2f} GiB before the fold); "
+            f"load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after"
+        )
+        folds[fmt] = pd.read_parquet(out)
+    a, b = folds["parquet"], folds["csv"]
+    keys = ["region", "year", "sector", "fuel"]
+    a, b = a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)
+    assert a[keys].equals(b[keys]) and a["facilities"].equals(b["facilities"])
+    diff = float((abs(a["value"] - b["value"]) / abs(a["value"])).max())
+    print(f"  the two folds' cells: the same keys and counts, value max relative diff {diff:.1e}")
+
+
 def bench_facility(
-    enterprises: int, memory_limit: str, keep: Path | None, run: bool = False
+    enterprises: int,
+    memory_limit: str,
+    keep: Path | None,
+    run: bool = False,
+    csv: bool = False,
 ) -> None:
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="carbonpath-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -122,6 +217,9 @@ def bench_facility(
             )
         if run:
             bench_run(folder)
+            return
+        if csv:
+            bench_fold(folder)
             return
         cells_path = folder / "cells.parquet"
         code = (
@@ -398,6 +496,9 @@ def main() -> None:
     parser.add_argument(
         "--run", action="store_true", help="facility: time `carbonpath run` on the whole study"
     )
+    parser.add_argument(
+        "--csv", action="store_true", help="facility: the fold from Parquet against CSV"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
     if "national" in args.parts:
@@ -405,7 +506,7 @@ def main() -> None:
     if "growth" in args.parts:
         bench_growth()
     if "facility" in args.parts:
-        bench_facility(args.enterprises, args.memory_limit, args.keep, args.run)
+        bench_facility(args.enterprises, args.memory_limit, args.keep, args.run, args.csv)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Facility tables folded into sector cells on DuckDB, straight from a Parquet file.
+"""Facility tables folded into sector cells on DuckDB, straight from a Parquet file
+(or from a CSV streamed into the connection with its exact lines: :mod:`.csvfile`).
 
 A facility inventory too large for memory (``[engine] kind = "duckdb"``, or above
 ``threshold_rows``) is never read into pandas.  DuckDB scans the file and this module
@@ -13,8 +14,9 @@ A facility inventory too large for memory (``[engine] kind = "duckdb"``, or abov
    (``GROUP BY hash(...) HAVING COUNT(*) > 1`` over the raw columns where raw texts map
    one to one onto codes, else over the normalised codes; then the exact rows);
 3. hands those few raw rows to ``explain`` (the pandas checks on just these rows), which
-   raises the one-line error of the earliest offending row; row N is the file's row
-   ``file_row_number + 2`` (the line it would have as CSV);
+   raises the one-line error of the earliest offending row; row N is the Parquet
+   file's row ``file_row_number + 2`` (the line it would have as CSV), or the CSV's own
+   line;
 4. runs the engine's aggregation SQL (:func:`carbonpath.engine.aggregate.aggregate_sql`,
    grouped by the raw cell keys and the unit's dimension, with ``MIN(line)``) under the
    engine's memory limit, then maps the raw keys of the sums to codes (and adds up the
@@ -34,10 +36,11 @@ import pandas as pd
 
 from carbonpath.core.errors import StudyError
 from carbonpath.engine.aggregate import aggregate_sql
+from carbonpath.engine.csvfile import CsvSource, csv_rows_columns, ingest_csv
 from carbonpath.engine.duck import connect
 from carbonpath.engine.settings import EngineSettings
 
-__all__ = ["FoldInput", "fold_file", "parquet_rows_columns"]
+__all__ = ["FoldInput", "csv_rows_columns", "fold_file", "parquet_rows_columns"]
 
 _TEXT = ("region", "sector", "fuel", "unit")
 _BATCH = 10_000
@@ -50,13 +53,15 @@ class FoldInput:
     ``columns``: canonical name -> the column's name in the file; ``maps``: per text
     column a function from its distinct raw values to a frame ``raw, norm, ok`` (plus
     ``factor, dimension`` for ``unit``); ``explain``: raises the pandas error of a frame
-    of raw rows (with ``line``).
+    of raw rows (with ``line``); ``csv``: how to read the file when it is a CSV
+    (:mod:`carbonpath.engine.csvfile`; None: Parquet).
     """
 
     path: Path
     columns: dict[str, str]
     maps: dict[str, Callable[[pd.Series], pd.DataFrame]]
     explain: Callable[[pd.DataFrame], None]
+    csv: CsvSource | None = None
 
 
 def parquet_rows_columns(path: Path) -> tuple[int, list[str]]:
@@ -71,6 +76,12 @@ def _raw_view(con, inp: FoldInput) -> list[str]:
     """View ``raw``: the file's columns under canonical names, and ``line``."""
     import duckdb
 
+    if inp.csv is not None:  # streamed into a table with its exact lines (csvfile)
+        rel = con.table(ingest_csv(con, inp.path, inp.csv, len(inp.columns)))
+        pos = {name: f"c{j}" for j, name in enumerate(inp.csv.header)}
+        exprs = [duckdb.ColumnExpression(pos[src]).alias(name) for name, src in inp.columns.items()]
+        rel.select(*exprs, duckdb.ColumnExpression("line")).create_view("raw")
+        return []
     rel = con.read_parquet(str(inp.path), file_row_number=True)
     types = dict(zip(rel.columns, rel.dtypes, strict=True))
     exprs = [duckdb.ColumnExpression(src).alias(name) for name, src in inp.columns.items()]

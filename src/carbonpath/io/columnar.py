@@ -114,3 +114,93 @@ def parquet_columns(data: bytes) -> tuple[list[str], dict[str, pd.Series]]:
             flat = pa.concat_arrays(text.chunks) if text.num_chunks else pa.array([], pa.string())
             out[name] = pd.Series(pd.arrays.ArrowStringArray(_clean(flat)))
     return list(table.column_names), out
+
+
+# -- streaming: a large CSV scanned in blocks, for the out-of-core fold (engine/csv) --
+
+#: bytes per block of a streamed CSV (cut at the last newline of each block)
+BLOCK = 8 * 2**20
+
+
+def csv_blocks(path, block: int | None = None):  # -> Iterator[tuple[int, bytes]]
+    """``(line of the block's first line, bytes)`` of a file in blocks of whole lines of
+    about ``block`` bytes (:data:`BLOCK`); a block ends with a newline, except perhaps
+    the file's last."""
+    block = block or BLOCK
+    line, carry = 1, b""
+    with open(path, "rb") as fh:
+        while True:
+            data = fh.read(block)
+            if not data:
+                break
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            yield line, data[:cut]
+            line += data.count(b"\n", 0, cut)
+    if carry:
+        yield line, carry
+
+
+@dataclass(frozen=True)
+class BlockScan:
+    """What a block of CSV lines holds, found on its bytes (numpy, no Python per line).
+
+    ``empty``: lines of no character (or only ``\\r``: the CSV reader skips them);
+    ``other``: lines whose number of cells (commas outside quotes + 1) is not the
+    header's; ``odd_quote``: the first line with an odd number of quote characters (a
+    quoted field that runs over the line end), or 0; ``lone_cr``/``nul``: a carriage
+    return not before a newline, or a NUL, anywhere in the block.  Line numbers are
+    the file's (the block's first line is ``first``)."""
+
+    empty: np.ndarray
+    other: np.ndarray
+    odd_quote: int
+    lone_cr: bool
+    nul: bool
+
+
+def scan_block(data: bytes, first: int, width: int) -> BlockScan:
+    """Scan the lines of ``data`` (the file's lines ``first ...``) against ``width`` cells.
+
+    The bytes ``"``, ``,``, ``\\r`` and ``\\n`` never occur inside a multi-byte
+    character of UTF-8 or GB18030, so the scan needs no decoding."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    if not data.endswith(b"\n"):
+        ends = np.append(ends, arr.size)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    length = ends - starts
+    cr_end = (length > 0) & (arr[np.maximum(ends - 1, 0)] == 13)
+    empty = (length == 0) | ((length == 1) & cr_end)
+    quote = arr == 34
+    odd_quote = 0
+    comma = arr == 44
+    if quote.any():
+        qcount = np.concatenate(([0], np.cumsum(quote, dtype=np.int64)))
+        per_line = qcount[ends] - qcount[starts]
+        odd = np.flatnonzero(per_line % 2)
+        if odd.size:
+            odd_quote = first + int(odd[0])
+        comma &= (qcount[1:] % 2) == 0  # a comma inside quotes separates nothing
+    # commas per line: one pass over each line and its newline (no cumulative array)
+    cells = np.add.reduceat(comma, starts, dtype=np.int32) + 1 if starts.size else starts
+    lines = first + np.arange(ends.size, dtype=np.int64)
+    return BlockScan(
+        empty=lines[empty],
+        other=lines[~empty & (cells != width)],
+        odd_quote=odd_quote,
+        lone_cr=data.count(b"\r") != data.count(b"\r\n"),
+        nul=b"\x00" in data,
+    )
+
+
+def line_numbers(rows: np.ndarray, skipped: np.ndarray) -> np.ndarray:
+    """The file lines of the CSV reader's data rows ``rows`` (0-based, in file order),
+    when it emits every line after the header except the sorted ``skipped`` lines:
+    line = row + 2 + the number of skipped lines before it."""
+    before = skipped - 2 - np.arange(skipped.size, dtype=np.int64)
+    return rows + 2 + np.searchsorted(before, rows, side="right")

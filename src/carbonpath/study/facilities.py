@@ -25,11 +25,12 @@ from carbonpath.core.errors import InputError, StudyError
 from carbonpath.core.text import is_valid_code
 from carbonpath.core.units import CANONICAL, parse_unit
 from carbonpath.engine.aggregate import aggregate
+from carbonpath.engine.csvfile import CsvSource, csv_header
 from carbonpath.engine.fold import FoldInput, fold_file
 from carbonpath.engine.settings import EngineSettings
 from carbonpath.io import columnar
 from carbonpath.io.tables import Table
-from carbonpath.study.tables import Codes, LongSpec, codes_of, read_long, years_of
+from carbonpath.study.tables import Codes, LongSpec, codes_of, numbers, read_long, years_of
 
 __all__ = ["FileRules", "cells_of", "fold_facilities", "fold_facility_file", "negative"]
 
@@ -198,6 +199,18 @@ class FileRules:
         return read_long(t, self.spec, self.codes, self.years)
 
 
+def plain_values(raw: pd.Series) -> pd.Series:
+    """Value texts as the pandas loader reads them (:func:`numbers`: ``1,234``, full-width
+    digits, spaces, the missing markers), as plain texts: the number (``repr``, which
+    reads back to the same float), ``""`` where missing, the text itself where it is
+    not a number (the fold then refuses it at its row)."""
+    raw = raw.reset_index(drop=True)
+    v, bad = numbers(_column(raw))
+    text = pd.Series([repr(float(x)) for x in v.to_numpy()], dtype=object)
+    text[v.isna().to_numpy()] = ""
+    return text.where(~bad.to_numpy(), raw.astype(str))
+
+
 def fold_facility_file(
     path: Path,
     columns: dict[str, str],
@@ -207,11 +220,17 @@ def fold_facility_file(
     label: str,
     value: str = "value",
     what: str = "fuel",
+    encoding: str = "auto",
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """(sector cells, the kept facilities' rows) of a facility Parquet file, folded on
-    DuckDB out of core with the checks of the pandas path (same cells, same errors)."""
+    """(sector cells, the kept facilities' rows) of a facility Parquet or CSV file
+    (``encoding``: the study's, for a CSV), folded on DuckDB out of core with the checks
+    of the pandas path (same cells, same errors)."""
     maps = {c: getattr(rules, c) for c in ("year", "region", "sector", "fuel", "unit", "facility")}
-    inp = FoldInput(path, columns, maps, lambda rows: rules.table(rows, path, label))
+    csv = None
+    if path.suffix.lower() not in (".parquet", ".pq"):
+        header = csv_header(path, encoding)
+        csv = CsvSource(header, encoding, label, plain_values, columns.get("value", "value"))
+    inp = FoldInput(path, columns, maps, lambda rows: rules.table(rows, path, label), csv)
     sums, neg, kept_rows = fold_file(inp, engine)
     if len(neg):
         raise negative(rules.table(neg, path, label).iloc[0], "value", label)
