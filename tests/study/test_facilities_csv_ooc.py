@@ -24,39 +24,6 @@ from tests.study.test_facilities_ooc import _same_cells
 DUCK = '[engine]\nkind = "duckdb"\n'
 
 
-@pytest.fixture(autouse=True)
-def _csv_facility_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Route a facility CSV to DuckDB as ``study/load.py`` will once it calls
-    :func:`carbonpath.engine.fold.csv_rows_columns` for a ``.csv`` name (the change
-    described in the branch's report; until then this fixture stands in for it)."""
-    from carbonpath.engine.fold import csv_rows_columns
-    from carbonpath.io.files import locate_input
-    from carbonpath.io.tables import _header
-    from carbonpath.study import load
-
-    original = load._Inputs.facility_file
-
-    def facility_file(self, role, required, optional):
-        name = self.label(role)
-        engine = self.settings.engine
-        if not name.lower().endswith(".csv") or engine.kind not in ("auto", "duckdb"):
-            return original(self, role, required, optional)
-        p = locate_input(self.folder / name, label=name, root=self.folder)
-        if p is None:
-            return None
-        rows, names = csv_rows_columns(p, self.settings.encoding)
-        header = _header([str(c) for c in names], name, 1, required, optional)
-        if "facility" not in header or (engine.kind == "auto" and rows <= engine.threshold_rows):
-            return None
-        self.columns[role] = dict(zip(header, names, strict=False))
-        self.records.append(
-            {"file": name, "sha256": load._sha256(p), "encoding": "csv", "rows": rows}
-        )
-        return p
-
-    monkeypatch.setattr(load._Inputs, "facility_file", facility_file)
-
-
 def _both(tmp_path: Path, rows: list[tuple]) -> tuple[Path, Path]:
     """The same energy.csv in a pandas study and in a DuckDB study."""
     return _write(tmp_path / "csv", rows), _write(tmp_path / "duck", rows, extra=DUCK)
@@ -87,7 +54,9 @@ def test_cells_agree_and_the_fold_ran_on_duckdb(tmp_path: Path) -> None:
     got, want = load_study(duck), load_study(csv)
     _same_cells(got.energy, want.energy)
     record = next(r for r in got.inputs if r["file"] == "energy.csv")
-    assert record["encoding"] == "csv"  # the fixture's record: the DuckDB path was taken
+    # the DuckDB path records the study's encoding setting; the in-memory one the codec
+    assert record["encoding"] == "auto"
+    assert next(r for r in want.inputs if r["file"] == "energy.csv")["encoding"] != "auto"
     a = got.energy.set_index(["year", "sector", "fuel"])
     # hand sums: 2015 A coal = 100 + 300 (F1, F2), u_scale = sqrt(100^2 + 300^2) / 400
     assert a.loc[(2015, "A", "coal"), "value"] == 400.0

@@ -22,7 +22,8 @@ from carbonpath.accounting.factors import COLUMNS as FACTOR_FILE_COLUMNS
 from carbonpath.accounting.overrides import resolve_factor_set
 from carbonpath.core.errors import StudyError
 from carbonpath.core.variables import ECONOMY_VARIABLES
-from carbonpath.engine.fold import parquet_rows_columns
+from carbonpath.engine.csvfile import csv_header
+from carbonpath.engine.fold import csv_rows_columns, parquet_rows_columns
 from carbonpath.io.files import MB, locate_input, sha256_input
 from carbonpath.io.tables import Table, _header, read_csv_table, read_parquet_table
 from carbonpath.io.toml import parse_toml
@@ -95,12 +96,13 @@ class _Inputs:
         return t
 
     def facility_file(self, role: str, required: list[str], optional: list[str]) -> Path | None:
-        """The Parquet file of ``role`` when it is a facility table for DuckDB: it has a
-        ``facility`` column and ``[engine] kind = "duckdb"`` or more rows than
+        """The Parquet or CSV file of ``role`` when it is a facility table for DuckDB: it
+        has a ``facility`` column and ``[engine] kind = "duckdb"`` or more rows than
         ``threshold_rows`` (``auto``).  Its header is checked here, its rows by DuckDB."""
         name = self.label(role)
         engine = self.settings.engine
-        if "#" in name or not name.lower().endswith((".parquet", ".pq")):
+        parquet = name.lower().endswith((".parquet", ".pq"))
+        if "#" in name or not (parquet or name.lower().endswith(".csv")):
             return None
         if engine.kind not in ("auto", "duckdb"):
             return None
@@ -108,11 +110,17 @@ class _Inputs:
         if p is None:
             return None
         try:
-            rows, names = parquet_rows_columns(p)
+            rows, names = (
+                parquet_rows_columns(p) if parquet else (-1, csv_header(p, self.settings.encoding))
+            )
         except Exception:  # a damaged file: the pandas reader says what is wrong
             return None
         header = _header([str(c) for c in names], name, 1, required, optional)
-        if "facility" not in header or (engine.kind == "auto" and rows <= engine.threshold_rows):
+        if "facility" not in header:
+            return None
+        if rows < 0:  # a CSV's lines are counted only once it is known to be a facility table
+            rows = csv_rows_columns(p, self.settings.encoding)[0]
+        if engine.kind == "auto" and rows <= engine.threshold_rows:
             return None
         size = p.stat().st_size
         if size > self.max_bytes:
@@ -129,7 +137,12 @@ class _Inputs:
             )
         self.columns[role] = dict(zip(header, names, strict=False))
         self.records.append(
-            {"file": name, "sha256": _sha256(p), "encoding": "parquet", "rows": rows}
+            {
+                "file": name,
+                "sha256": _sha256(p),
+                "encoding": "parquet" if parquet else self.settings.encoding,
+                "rows": rows,
+            }
         )
         return p
 
@@ -371,7 +384,7 @@ def _long_tables(
 def _fold_file(
     inputs: _Inputs, role: str, path: Path, rules: FileRules, value: str = "value"
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """A facility Parquet file folded into sector cells on DuckDB (out of core)."""
+    """A facility Parquet or CSV file folded into sector cells on DuckDB (out of core)."""
     what = "fuel" if role == "energy" else "emissions"
     return fold_facility_file(
         path,
@@ -381,6 +394,7 @@ def _fold_file(
         label=inputs.label(role),
         value=value,
         what=what,
+        encoding=inputs.settings.encoding,
     )
 
 
