@@ -12,6 +12,7 @@ floats; analyses read them through :class:`~carbonpath.study.resolver.Resolver`.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -115,9 +116,10 @@ class _Inputs:
             )
         except Exception:  # a damaged file: the pandas reader says what is wrong
             return None
-        header = _header([str(c) for c in names], name, 1, required, optional)
-        if "facility" not in header:
+        plain = [unicodedata.normalize("NFKC", str(c)).strip().lower() for c in names]
+        if "facility" not in plain:  # not a facility table: the in-memory reader takes it
             return None
+        header = _header([str(c) for c in names], name, 1, required, optional)
         if rows < 0:  # a CSV's lines are counted only once it is known to be a facility table
             rows = csv_rows_columns(p, self.settings.encoding)[0]
         if engine.kind == "auto" and rows <= engine.threshold_rows:

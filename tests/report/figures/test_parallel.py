@@ -70,11 +70,12 @@ def test_every_figure_drawn_once_across_processes(tmp_path: Path) -> None:
             f.write(f"{i} {os.getpid()}\n")
         time.sleep(0.02)
 
+    before = set(_children_of(os.getpid()))  # another test's server or browser, say
     parallel.draw_all(40, draw_one, 3)
     rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
     assert sorted(int(i) for i, _ in rows) == list(range(40))
     assert len({pid for _, pid in rows}) == 3  # this process and two children
-    assert not _children_of(os.getpid())
+    assert set(_children_of(os.getpid())) <= before
 
 
 @linux
@@ -84,9 +85,10 @@ def test_a_figure_failing_in_a_child_raises_here(tmp_path: Path) -> None:
             raise ValueError("figure 5 cannot be drawn")
         time.sleep(0.01)
 
+    before = set(_children_of(os.getpid()))
     with pytest.raises(ValueError, match="figure 5"):
         parallel.draw_all(12, draw_one, 2)
-    assert not _children_of(os.getpid())
+    assert set(_children_of(os.getpid())) <= before
 
 
 @linux
