@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from carbonpath.accounting.results import EmissionsResults
-from carbonpath.core.results import ResultBase, table
+from carbonpath.core.results import Coverage as PanelCoverage
+from carbonpath.core.results import table
 
 __all__ = [
     "EmissionsCoverage",
@@ -43,17 +44,10 @@ _RANKS = {
 
 
 @dataclass(frozen=True, kw_only=True)
-class EmissionsCoverage(ResultBase):
+class EmissionsCoverage(PanelCoverage):
     """Which region-years have emissions: ``units`` x ``years`` used, ``dropped`` lists
     each region-year without emissions with the reason (nothing is filled in)."""
 
-    unit: str
-    units: tuple[str, ...]
-    years: tuple[int, ...]
-    rows_used: int
-    rows_possible: int
-    balanced: bool
-    units_dropped: tuple[str, ...]
     dropped: pd.DataFrame = table("emissions_coverage_dropped")
 
 

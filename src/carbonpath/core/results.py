@@ -16,13 +16,13 @@ table stays in ``tables()`` (``--formats csv``, the workbook) and in Python.
 from __future__ import annotations
 
 import math
-from dataclasses import field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["MAX_JSON_ROWS", "ResultBase", "internal", "jsonable", "table"]
+__all__ = ["MAX_JSON_ROWS", "Coverage", "ResultBase", "internal", "jsonable", "table"]
 
 #: the most rows a results table may have in results.json (longer: left out, named)
 MAX_JSON_ROWS = 100_000
@@ -145,3 +145,20 @@ class ResultBase:
             elif isinstance(value, ResultBase):
                 out.update(value.tables())
         return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Coverage(ResultBase):
+    """Which units x years a panel step used: ``units`` x ``years`` of the ``unit`` kind
+    (region, sector, aggregate), ``rows_used`` of ``rows_possible``; ``dropped`` lists
+    each unit-year left out with the reason (nothing is filled in).  Each step's
+    coverage derives from it and names its own ``dropped`` table."""
+
+    unit: str
+    units: tuple[str, ...]
+    years: tuple[int, ...]
+    rows_used: int
+    rows_possible: int
+    balanced: bool
+    units_dropped: tuple[str, ...]
+    dropped: pd.DataFrame = table("coverage_dropped")

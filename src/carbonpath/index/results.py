@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from carbonpath.core.results import Coverage as PanelCoverage
 from carbonpath.core.results import ResultBase, internal, table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,17 +107,10 @@ class IndexEcho(ResultBase):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Coverage(ResultBase):
+class Coverage(PanelCoverage):
     """Which unit-years a panel index used: a unit-year with a missing indicator value
     is dropped (listed in ``dropped`` with the reason); nothing is filled in."""
 
-    unit: str
-    units: tuple[str, ...]
-    years: tuple[int, ...]
-    rows_used: int
-    rows_possible: int
-    balanced: bool
-    units_dropped: tuple[str, ...]
     dropped: pd.DataFrame = table("index_panel_dropped")
 
     def to_frame(self) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from carbonpath.core.results import Coverage as PanelCoverage
 from carbonpath.core.results import ResultBase, internal, table
 from carbonpath.stirpat.cointegration import EngleGranger, EngleGrangerNotComputed
 from carbonpath.stirpat.identity import IdentityCheck
@@ -191,18 +192,11 @@ class RidgeResults(RegressionVocabulary, ResultBase):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StirpatCoverage(ResultBase):
+class StirpatCoverage(PanelCoverage):
     """Which units x years the STIRPAT models used: ``dropped`` lists each unit-year left
     out (a term missing or not positive, so its logarithm is undefined) with the reason;
     nothing is filled in."""
 
-    unit: str
-    units: tuple[str, ...]
-    years: tuple[int, ...]
-    rows_used: int
-    rows_possible: int
-    balanced: bool
-    units_dropped: tuple[str, ...]
     dropped: pd.DataFrame = table("stirpat_coverage_dropped")
 
     def tables(self) -> dict[str, pd.DataFrame]:
