@@ -16,20 +16,11 @@ from typing import Any
 import pandas as pd
 
 from carbonpath.core.errors import InputError, StudyError
+from carbonpath.core.steps import STEPS
 from carbonpath.results import Results
 from carbonpath.study import StudyData
 from carbonpath.study import load_study as _load_data
 from carbonpath.study.resolver import Resolver
-
-STEPS = (
-    "emissions",
-    "index",
-    "stirpat",
-    "decomposition",
-    "decoupling",
-    "targets",
-    "scenarios",
-)
 
 
 def _blocking_error(study: StudyData) -> StudyError:
@@ -276,7 +267,8 @@ REGISTRY: tuple[Step, ...] = (
     Step("targets", _run_targets, _skip_targets, needs=("emissions",)),
     Step("scenarios", _run_scenarios, _skip_scenarios, needs=("emissions", "stirpat")),
 )
-STEPS = tuple(s.name for s in REGISTRY)
+if tuple(s.name for s in REGISTRY) != STEPS:  # pragma: no cover - a programming error
+    raise RuntimeError("pipeline.REGISTRY does not follow core.steps.STEPS")
 
 
 def _needed(wanted: set[str]) -> set[str]:

@@ -13,21 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from carbonpath.core.steps import STEPS
 from carbonpath.report.i18n import language_of, text
 from carbonpath.report.i18n.messages import Translator
 
 __all__ = ["MESSAGE_PARTS", "localised", "messages_of"]
 
 #: result parts whose ``warnings`` (and for decomposition ``notes``) the report shows
-MESSAGE_PARTS = (
-    "emissions",
-    "index",
-    "stirpat",
-    "decomposition",
-    "decoupling",
-    "targets",
-    "scenarios",
-)
+MESSAGE_PARTS = STEPS
 _NOTED = ("decomposition",)
 #: keys of a unit-root or cointegration test whose values are sentences
 _TEST_TEXT = ("verdict", "status", "message", "p_bound")
